@@ -1,0 +1,110 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "hermes-swift",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "hermes", targets: ["hermes"]),
+        .executable(name: "hermes-bench", targets: ["hermes-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CJemalloc", path: "Sources/CJemalloc", providers: [.apt(["libjemalloc-dev"])]),
+        .target(name: "HermesCore"),
+        .target(
+            name: "HermesLLM",
+            dependencies: [
+                "HermesCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "HermesTools",
+            dependencies: [
+                "HermesCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .target(name: "HermesTelemetry", dependencies: ["CJemalloc"]),
+        .target(
+            name: "HermesAgent",
+            dependencies: [
+                "HermesCore", "HermesLLM", "HermesTools", "HermesTelemetry",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "HermesSimulators",
+            dependencies: [
+                "HermesCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "HermesBench",
+            dependencies: [
+                "HermesCore", "HermesLLM", "HermesTools", "HermesAgent", "HermesTelemetry", "HermesSimulators",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "hermes",
+            dependencies: [
+                "HermesCore", "HermesLLM", "HermesTools", "HermesAgent", "CJemalloc",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .executableTarget(
+            name: "hermes-bench",
+            dependencies: [
+                "HermesBench", "HermesSimulators", "HermesTelemetry", "HermesCore", "CJemalloc",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "HermesCoreTests", dependencies: ["HermesCore"]),
+        .testTarget(name: "HermesLLMTests", dependencies: ["HermesLLM", "HermesSimulators"]),
+        .testTarget(name: "HermesToolsTests", dependencies: ["HermesTools", "HermesSimulators"]),
+        .testTarget(name: "HermesSimulatorsTests", dependencies: ["HermesSimulators"]),
+        .testTarget(name: "HermesTelemetryTests", dependencies: ["HermesTelemetry"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["HermesAgent", "HermesLLM", "HermesTools", "HermesSimulators", "HermesBench"]
+        ),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.swiftLanguageMode(.v6))
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,146 @@
+import HermesCore
+import HermesLLM
+import HermesTools
+import Logging
+
+/// One conversation's agent: keeps its history and runs turns — system prompt + history + the
+/// user's message → model → tool calls → results → model … until a final answer or the
+/// iteration budget.
+///
+/// One turn runs at a time (a second concurrent `respond` fails with `.busy`; the gateway's router
+/// queues per session). A turn that fails or is cancelled leaves the history as it was.
+public actor Agent {
+    /// The configuration in force.
+    public let configuration: AgentConfiguration
+    /// The conversation so far (without the system prompt).
+    public private(set) var history: [Message]
+    private let model: any ChatModel
+    private let executor: ToolExecutor
+    private let toolSpecs: [ToolSpec]
+    private let context: ToolContext
+    private let logger: Logger
+    private var running = false
+
+    /// Makes an agent. Throws `.configuration` for an unknown toolset.
+    public init(
+        model: any ChatModel, tools: ToolRegistry, context: ToolContext,
+        configuration: AgentConfiguration = AgentConfiguration(), history: [Message] = [], logger: Logger? = nil
+    ) throws(AgentError) {
+        do {
+            toolSpecs = try tools.specs(forToolsets: configuration.toolsets)
+        } catch {
+            throw AgentError(.configuration, error.message)
+        }
+        self.model = model
+        self.configuration = configuration
+        self.history = history
+        self.context = context
+        self.executor = ToolExecutor(registry: tools, enabled: Set(toolSpecs.map(\.name)))
+        self.logger = logger ?? Logger(label: "hermes.agent")
+    }
+
+    /// The session this agent serves.
+    public nonisolated var sessionID: SessionID { context.sessionID }
+
+    /// Runs one turn for the user's `text`; `onEvent` sees text deltas and tool progress.
+    public func respond(to text: String, onEvent: AgentEventHandler? = nil) async throws -> TurnResult {
+        guard !running else {
+            throw AgentError(.busy, "session \(context.sessionID) is already running a turn; wait for it to finish")
+        }
+        running = true
+        defer { running = false }
+
+        let started = ContinuousClock.now
+        var added: [Message] = [.user(text)]
+        var usage = Usage.zero
+        var modelCalls = 0
+        var modelTime = Duration.zero
+        var toolTime = Duration.zero
+        var firstToken: Duration?
+        var toolRuns: [ToolRun] = []
+        var forward: ChatEventHandler?
+        if let onEvent {
+            forward = { @Sendable event in
+                if case .textDelta(let piece) = event { onEvent(.textDelta(piece)) }
+            }
+        }
+
+        while modelCalls < configuration.maxIterations {
+            try Task.checkCancellation()
+            let request = ChatRequest(
+                model: configuration.model, messages: [.system(configuration.systemPrompt)] + history + added,
+                tools: toolSpecs, stream: configuration.stream, maxTokens: configuration.maxTokens,
+                temperature: configuration.temperature
+            )
+            let callStarted = ContinuousClock.now
+            let completion = try await complete(request, onEvent: forward)
+            modelTime += ContinuousClock.now - callStarted
+            if firstToken == nil, let ttft = completion.timeToFirstToken {
+                firstToken = callStarted + ttft - started
+            }
+            modelCalls += 1
+            usage += completion.usage ?? .zero
+            added.append(completion.message)
+
+            if completion.message.toolCalls.isEmpty {
+                return finish(
+                    added: added, reply: completion.message.content ?? "", usage: usage, modelCalls: modelCalls,
+                    stop: .completed, runs: toolRuns, started: started, modelTime: modelTime, toolTime: toolTime,
+                    firstToken: firstToken)
+            }
+            let toolsStarted = ContinuousClock.now
+            let runs = try await executor.execute(completion.message.toolCalls, context: context, onEvent: onEvent)
+            toolTime += ContinuousClock.now - toolsStarted
+            toolRuns += runs
+            for run in runs {
+                added.append(.tool(callID: run.call.id, name: run.call.name, content: run.result))
+            }
+        }
+        logger.info(
+            "turn reached its iteration budget",
+            metadata: ["hermes.session.id": "\(context.sessionID)", "hermes.iterations": "\(modelCalls)"])
+        let reply = "I stopped after \(modelCalls) model calls (the iteration budget) before reaching a final answer."
+        added.append(.assistant(reply))
+        return finish(
+            added: added, reply: reply, usage: usage, modelCalls: modelCalls, stop: .iterationBudget, runs: toolRuns,
+            started: started, modelTime: modelTime, toolTime: toolTime, firstToken: firstToken)
+    }
+
+    /// Replaces the history (a session rebuilt from the store, a compressed history).
+    /// Fails with `.busy` while a turn is running.
+    public func replaceHistory(_ messages: [Message]) throws(AgentError) {
+        guard !running else {
+            throw AgentError(.busy, "session \(context.sessionID) is running a turn; its history cannot change now")
+        }
+        history = messages
+    }
+
+    /// Calls the model, asking again when its tool-call arguments are not JSON (models do that
+    /// now and then; a second sample usually is fine).
+    private func complete(_ request: ChatRequest, onEvent: ChatEventHandler?) async throws -> ChatCompletion {
+        var failures = 0
+        while true {
+            do {
+                return try await model.complete(request, onEvent: onEvent)
+            } catch let error as LLMError {
+                if error.code == .invalidToolArguments, failures < configuration.malformedToolCallRetries {
+                    failures += 1
+                    logger.debug("asking the model again after malformed tool arguments")
+                    continue
+                }
+                throw AgentError(.model, "the model call failed: \(error.message)", cause: error)
+            }
+        }
+    }
+
+    private func finish(
+        added: [Message], reply: String, usage: Usage, modelCalls: Int, stop: TurnResult.StopReason, runs: [ToolRun],
+        started: ContinuousClock.Instant, modelTime: Duration, toolTime: Duration, firstToken: Duration?
+    ) -> TurnResult {
+        history += added
+        return TurnResult(
+            reply: reply, messages: added, usage: usage, modelCalls: modelCalls, stopReason: stop, toolRuns: runs,
+            duration: ContinuousClock.now - started, modelTime: modelTime, toolTime: toolTime,
+            timeToFirstToken: firstToken)
+    }
+}

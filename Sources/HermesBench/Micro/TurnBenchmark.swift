@@ -1,0 +1,168 @@
+import Foundation
+import HermesAgent
+import HermesCore
+import HermesLLM
+import HermesSimulators
+import HermesTelemetry
+import HermesTools
+import Histogram
+
+/// The in-process turn benchmark: many agent turns against the simulated model, measuring
+/// turns per second, turn latency and allocations per turn (jemalloc).
+///
+/// It is the main job until the scenario harness lands; the harness's `agent` target will replace it.
+public struct TurnBenchmark: Sendable {
+    /// How the model is reached.
+    public enum Transport: String, Sendable, CaseIterable {
+        /// `SimulatedChatModel`: no HTTP.
+        case inProcess = "inprocess"
+        /// `OpenAIClient` over loopback HTTP to the LLM simulator (in this process).
+        case http
+    }
+
+    /// What to run.
+    public struct Options: Sendable {
+        /// Measured turns.
+        public var turns = 20_000
+        /// Turns run before measuring (caches, pools, lazy construction).
+        public var warmupTurns = 500
+        /// Concurrent sessions; turns are spread evenly over them.
+        public var sessions = 8
+        /// Whether each turn makes one tool call (`todo`) before its answer.
+        public var withTools = true
+        /// Whether model calls stream.
+        public var stream = true
+        /// How the model is reached.
+        public var transport = Transport.inProcess
+
+        /// The defaults.
+        public init() {}
+    }
+
+    /// What a run measured.
+    public struct Result: Sendable, Codable {
+        /// Measured turns.
+        public var turns: Int
+        /// Concurrent sessions.
+        public var sessions: Int
+        /// Transport used.
+        public var transport: String
+        /// Whether turns called a tool.
+        public var withTools: Bool
+        /// Wall time of the measured turns, seconds.
+        public var seconds: Double
+        /// Turns per second.
+        public var turnsPerSecond: Double
+        /// Turn latency percentiles, microseconds.
+        public var p50Microseconds: UInt64
+        /// Turn latency percentiles, microseconds.
+        public var p99Microseconds: UInt64
+        /// Turn latency maximum, microseconds.
+        public var maxMicroseconds: UInt64
+        /// Model calls per turn.
+        public var modelCallsPerTurn: Double
+        /// malloc calls per turn, when jemalloc is the allocator.
+        public var allocationsPerTurn: Double?
+        /// Bytes allocated per turn, when jemalloc is the allocator.
+        public var bytesPerTurn: Double?
+        /// CPU seconds (user + system) per turn.
+        public var cpuMicrosecondsPerTurn: Double?
+        /// Peak resident memory at the end, bytes.
+        public var peakResidentBytes: Int?
+    }
+
+    /// The options in force.
+    public let options: Options
+
+    /// Makes a benchmark.
+    public init(options: Options) { self.options = options }
+
+    /// Runs warm-up and measurement.
+    public func run() async throws -> Result {
+        var config = LLMSimulatorConfig()
+        config.seed = 7
+        config.firstToken = .init(median: .zero)
+        config.replyTokens = 16...48
+        if options.withTools { config.toolCalls = [.init(tool: "todo", arguments: [:])] }
+        let simulator = LLMSimulator(config: config)
+        switch options.transport {
+        case .inProcess:
+            return try await measure(model: SimulatedChatModel(simulator: simulator))
+        case .http:
+            return try await simulator.withServer { baseURL in
+                let client = OpenAIClient(configuration: .init(baseURL: baseURL, retry: .none))
+                return try await measure(model: client)
+            }
+        }
+    }
+
+    private func measure(model: any ChatModel) async throws -> Result {
+        let registry = ToolRegistry.builtIn()
+        let agentConfig = AgentConfiguration(toolsets: ["todo"], stream: options.stream)
+        let sessions = max(1, options.sessions)
+        let directory = FileManager.default.temporaryDirectory.path
+        let agents = try (0..<sessions).map { index in
+            try Agent(
+                model: model, tools: registry,
+                context: ToolContext(sessionID: SessionID("bench-\(index)"), workingDirectory: directory),
+                configuration: agentConfig)
+        }
+        _ = try await runTurns(agents: agents, turns: options.warmupTurns)
+
+        let cpuBefore = ProcessStats.current()
+        let allocBefore = Jemalloc.snapshot()
+        let started = ContinuousClock.now
+        let (histogram, modelCalls) = try await runTurns(agents: agents, turns: options.turns)
+        let seconds = (ContinuousClock.now - started).seconds
+        let allocAfter = Jemalloc.snapshot()
+        let cpuAfter = ProcessStats.current()
+
+        let turns = Double(max(options.turns, 1))
+        var result = Result(
+            turns: options.turns, sessions: sessions, transport: options.transport.rawValue,
+            withTools: options.withTools, seconds: seconds, turnsPerSecond: turns / max(seconds, 1e-9),
+            p50Microseconds: histogram.valueAtPercentile(50), p99Microseconds: histogram.valueAtPercentile(99),
+            maxMicroseconds: histogram.maxRecorded, modelCallsPerTurn: Double(modelCalls) / turns)
+        if let allocBefore, let allocAfter {
+            let delta = allocAfter.delta(since: allocBefore)
+            result.allocationsPerTurn = Double(delta.mallocCalls) / turns
+            result.bytesPerTurn = Double(delta.cumulativeBytes) / turns
+        }
+        if let cpuBefore, let cpuAfter {
+            let cpu =
+                (cpuAfter.cpuUserSeconds + cpuAfter.cpuSystemSeconds)
+                - (cpuBefore.cpuUserSeconds + cpuBefore.cpuSystemSeconds)
+            result.cpuMicrosecondsPerTurn = cpu * 1e6 / turns
+            result.peakResidentBytes = cpuAfter.peakResidentBytes
+        }
+        return result
+    }
+
+    private func runTurns(agents: [Agent], turns: Int) async throws -> (Histogram<UInt64>, Int) {
+        try await withThrowingTaskGroup(of: (Histogram<UInt64>, Int).self) { group in
+            for (index, agent) in agents.enumerated() {
+                let share = turns / agents.count + (index < turns % agents.count ? 1 : 0)
+                group.addTask {
+                    var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000)
+                    var calls = 0
+                    for turn in 0..<share {
+                        let started = ContinuousClock.now
+                        let result = try await agent.respond(to: "benchmark message \(turn): plan the next step")
+                        _ = histogram.record(UInt64(max((ContinuousClock.now - started).nanoseconds / 1000, 1)))
+                        calls += result.modelCalls
+                        // Conversations of four turns keep the prompt size steady over the run.
+                        if turn % 4 == 3 { try await agent.replaceHistory([]) }
+                    }
+                    return (histogram, calls)
+                }
+            }
+            var total = Histogram<UInt64>(highestTrackableValue: 60_000_000)
+            var calls = 0
+            for try await (histogram, count) in group {
+                total.add(histogram)
+                calls += count
+            }
+            return (total, calls)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import HermesCore
+
+/// A coding key for any string, used to find keys a config type does not know.
+struct AnyCodingKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+/// Errors of the simulators: a bad configuration file, or a server that could not start.
+public struct SimulatorError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, for a person: the file, the key and what to write instead.
+    public let message: String
+    /// Makes an error.
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+extension Decoder {
+    /// Throws when the object being decoded has a key outside `known`, naming it and the keys allowed.
+    func rejectUnknownKeys(_ known: Set<String>) throws {
+        let container = try self.container(keyedBy: AnyCodingKey.self)
+        for key in container.allKeys where !known.contains(key.stringValue) {
+            let path = (codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: ".")
+            throw SimulatorError(
+                "unknown key \"\(path)\"; allowed here: \(known.sorted().joined(separator: ", "))"
+            )
+        }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// Decodes a duration written as text with a unit (`40ms`, `2s`).
+    func decodeDuration(forKey key: Key) throws -> Duration? {
+        guard let text = try decodeIfPresent(String.self, forKey: key) else { return nil }
+        guard let duration = Duration(parsing: text) else {
+            let path = (codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: ".")
+            throw SimulatorError(
+                "\(path): \"\(text)\" is not a duration; write a number with a unit, e.g. 40ms, 1.5s, 500us"
+            )
+        }
+        return duration
+    }
+}

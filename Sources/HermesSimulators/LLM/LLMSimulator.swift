@@ -1,0 +1,175 @@
+import Foundation
+import HTTPTypes
+import HermesCore
+import Hummingbird
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import Synchronization
+
+/// An OpenAI-compatible chat-completions server on loopback whose answers, latency, speed,
+/// tool calls and failures follow an `LLMSimulatorConfig`.
+///
+/// Routes: `POST /v1/chat/completions` (streamed or not), `GET /v1/models`, `GET /health`,
+/// `GET /sim/stats` (its counters as JSON). Decisions come from one seeded generator drawn in
+/// arrival order, so a sequential workload with the same seed gets the same answers.
+public final class LLMSimulator: Sendable {
+    /// The decision engine.
+    public let behavior: LLMBehavior
+    private let state: Mutex<State>
+    private let logger: Logger
+
+    private struct State {
+        var generator: SeededGenerator
+        var nextIndex = 0
+        var stats = LLMSimulatorStats()
+    }
+
+    /// Makes a simulator; nothing listens until `run` or `withServer`.
+    public init(config: LLMSimulatorConfig = LLMSimulatorConfig(), logger: Logger? = nil) {
+        behavior = LLMBehavior(config: config)
+        state = Mutex(State(generator: SeededGenerator(seed: config.seed)))
+        var logger = logger ?? Logger(label: "hermes.sim.llm")
+        // Hummingbird logs a cancelled shutdown at error level; a simulator stopping is routine.
+        if logger.logLevel < .critical { logger.logLevel = .critical }
+        self.logger = logger
+    }
+
+    /// The counters so far.
+    public func stats() -> LLMSimulatorStats { state.withLock { $0.stats } }
+
+    /// Zeroes the counters (the random sequence goes on).
+    public func resetStats() { state.withLock { $0.stats = LLMSimulatorStats() } }
+
+    /// Plans the next request in arrival order and counts it.
+    public func nextPlan(for request: SimulatedRequest) -> ReplyPlan {
+        state.withLock { state in
+            let index = state.nextIndex
+            state.nextIndex += 1
+            let plan = behavior.plan(request, index: index, using: &state.generator)
+            state.stats.requests += 1
+            if request.stream == true { state.stats.streamedRequests += 1 }
+            state.stats.promptTokens += plan.promptTokens
+            if case .fail = plan.outcome {
+                state.stats.injectedErrors += 1
+            } else {
+                state.stats.completionTokens += plan.tokens.count
+                state.stats.toolCalls += plan.toolCalls.count
+            }
+            return plan
+        }
+    }
+
+    func recordBusy(since start: ContinuousClock.Instant) {
+        let elapsed = (ContinuousClock.now - start).seconds
+        state.withLock { $0.stats.busySeconds += elapsed }
+    }
+
+    /// The server as a Hummingbird application; `onRunning` gets the bound port (useful with
+    /// port 0). Run it with `run()` (until cancelled) or `runService()` (until SIGINT/SIGTERM).
+    public func makeApplication(
+        host: String = "127.0.0.1", port: Int = 0, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: makeRouter(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "hermes-llm-sim"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+    }
+
+    /// Serves until the calling task is cancelled. `onRunning` gets the bound port.
+    public func run(
+        host: String = "127.0.0.1", port: Int = 0, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        try await makeApplication(host: host, port: port, onRunning: onRunning).run()
+    }
+
+    /// Starts the server on loopback, runs `body` with its base URL (`http://127.0.0.1:PORT/v1`),
+    /// then stops the server.
+    public func withServer<T: Sendable>(
+        host: String = "127.0.0.1", port: Int = 0, _ body: @Sendable (String) async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            let (ports, continuation) = AsyncStream<Int>.makeStream()
+            group.addTask {
+                defer { continuation.finish() }
+                try await self.run(host: host, port: port) { continuation.yield($0) }
+                return nil
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let bound = await iterator.next() else {
+                _ = try await group.next()
+                throw SimulatorError("the LLM simulator stopped before it was listening on \(host):\(port)")
+            }
+            let result = try await body("http://\(host):\(bound)/v1")
+            group.cancelAll()
+            return result
+        }
+    }
+
+    func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/health") { _, _ in "ok" }
+        router.get("/v1/models") { _, _ in
+            Self.jsonResponse(
+                #"{"object":"list","data":[{"id":\#(jsonQuoted(self.behavior.config.model)),"object":"model","owned_by":"hermes-sim"}]}"#
+            )
+        }
+        router.get("/sim/stats") { _, _ in
+            let data = try JSONEncoder().encode(self.stats())
+            return Self.jsonResponse(String(decoding: data, as: UTF8.self))
+        }
+        router.post("/v1/chat/completions") { request, _ in
+            var request = request
+            let body = try await request.collectBody(upTo: 64 << 20)
+            return await self.respond(to: body)
+        }
+        return router
+    }
+
+    private func respond(to body: ByteBuffer) async -> Response {
+        let start = ContinuousClock.now
+        let parsed: SimulatedRequest
+        do {
+            parsed = try JSONDecoder().decode(SimulatedRequest.self, from: body)
+        } catch let error as DecodingError {
+            return Self.errorResponse(
+                status: 400, message: "invalid chat completion request: \(error.shortDescription)",
+                type: "invalid_request_error")
+        } catch {
+            return Self.errorResponse(status: 400, message: "invalid request body", type: "invalid_request_error")
+        }
+        let plan = nextPlan(for: parsed)
+        let id = "chatcmpl-sim-\(UInt32.random(in: 0...UInt32.max))"
+        if case .fail(let rule) = plan.outcome, rule.kind == .status {
+            recordBusy(since: start)
+            var response = Self.errorResponse(
+                status: rule.status, message: "simulated error \(rule.status)",
+                type: rule.status == 429 ? "rate_limit_error" : "server_error")
+            if let wait = rule.retryAfter {
+                response.headers[.retryAfter] = String(max(1, Int((wait.seconds).rounded(.up))))
+                if let name = HTTPField.Name("retry-after-ms") { response.headers[name] = String(wait.milliseconds) }
+            }
+            return response
+        }
+        if parsed.stream == true {
+            return streamingResponse(plan: plan, id: id, start: start)
+        }
+        return await plainResponse(plan: plan, id: id, start: start)
+    }
+
+    static func jsonResponse(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: text))
+        )
+    }
+
+    static func errorResponse(status: Int, message: String, type: String) -> Response {
+        jsonResponse(
+            #"{"error":{"message":\#(jsonQuoted(message)),"type":"\#(type)","code":\#(status)}}"#,
+            status: HTTPResponse.Status(code: status)
+        )
+    }
+}

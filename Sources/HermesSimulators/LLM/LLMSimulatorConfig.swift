@@ -1,0 +1,268 @@
+import Foundation
+import HermesCore
+import Yams
+
+/// How the LLM simulator behaves: latency, speed, reply length, scripted tool calls, injected
+/// errors. Written in code or loaded from a YAML or JSON file with the same snake_case keys:
+///
+/// ```yaml
+/// seed: 42
+/// model: hermes-sim
+/// first_token: {median: 40ms, p99: 200ms}   # lognormal fitted to the two; p99 optional
+/// tokens_per_second: 80                      # 0 = as fast as possible
+/// reply_tokens: {min: 20, max: 200}
+/// reply_text: "Hello!"                       # optional: a fixed reply instead of generated words
+/// tool_calls:
+///   - {tool: web_search, probability: 0.3}           # on the first model call of a user turn
+///   - {tool: read_file, arguments: {path: a.txt}, call: 2}
+/// errors:
+///   - {kind: status, status: 429, rate: 0.01, retry_after: 1s}
+///   - {kind: truncate, first: 1}                     # the first request's stream is cut mid-event
+/// ```
+public struct LLMSimulatorConfig: Sendable, Hashable {
+    /// Every random choice derives from it.
+    public var seed: UInt64 = 42
+    /// The model name reported in responses.
+    public var model = "hermes-sim"
+    /// Time to the first token.
+    public var firstToken = LatencyDistribution(median: .milliseconds(20), p99: nil)
+    /// Generation speed; 0 means no delay between tokens.
+    public var tokensPerSecond: Double = 0
+    /// Reply length in tokens (one word is one token here), drawn uniformly.
+    public var replyTokens: ClosedRange<Int> = 8...32
+    /// A fixed reply text; when set, replaces generated words.
+    public var replyText: String?
+    /// Scripted tool calls.
+    public var toolCalls: [ToolCallRule] = []
+    /// Injected failures.
+    public var errors: [ErrorRule] = []
+
+    /// The defaults: 20 ms to first token, unlimited speed, 8–32 tokens, no tools, no errors.
+    public init() {}
+
+    /// A lognormal latency given by its median and, optionally, its 99th percentile.
+    public struct LatencyDistribution: Sendable, Hashable {
+        /// Half of the draws are below it.
+        public var median: Duration
+        /// 99% of the draws are below it; `nil` makes the latency constant.
+        public var p99: Duration?
+
+        /// Makes a distribution.
+        public init(median: Duration, p99: Duration? = nil) {
+            self.median = median
+            self.p99 = p99
+        }
+
+        /// One draw.
+        public func sample(using generator: inout SeededGenerator) -> Duration {
+            let median = max(self.median.seconds, 1e-9)
+            guard let p99 = self.p99?.seconds, p99 > median else { return self.median }
+            let sigma = (log(p99) - log(median)) / 2.326_348
+            return .nanoseconds(Int64(exp(log(median) + sigma * generator.normal()) * 1e9))
+        }
+    }
+
+    /// A tool call the simulated model makes.
+    public struct ToolCallRule: Sendable, Hashable {
+        /// The tool to call. The call is made only if the request declares a tool of this name.
+        public var tool: String
+        /// The arguments; when absent, the required string parameters of the tool's schema get words.
+        public var arguments: JSONValue?
+        /// The chance the call is made on a matching request (1 = always).
+        public var probability: Double = 1
+        /// Which model call of a user turn makes it: 1 = the reply to the user's message, 2 = the
+        /// reply to the first tool results, ...
+        public var call: Int = 1
+
+        /// Makes a rule.
+        public init(tool: String, arguments: JSONValue? = nil, probability: Double = 1, call: Int = 1) {
+            self.tool = tool
+            self.arguments = arguments
+            self.probability = probability
+            self.call = call
+        }
+    }
+
+    /// A failure the simulator injects.
+    public struct ErrorRule: Sendable, Hashable {
+        /// How the request fails.
+        public enum Kind: String, Sendable, Hashable, CaseIterable {
+            /// An HTTP error status with an OpenAI-style error body.
+            case status
+            /// The response stops in the middle of an event (streamed) or of the JSON body.
+            case truncate
+            /// A 200 response whose body is not JSON.
+            case malformed
+            /// A tool call whose arguments are not valid JSON.
+            case badToolArguments = "bad_tool_arguments"
+        }
+
+        /// How the request fails.
+        public var kind: Kind
+        /// The status for `status` failures.
+        public var status: Int = 500
+        /// The share of requests that fail this way, drawn per request.
+        public var rate: Double = 0
+        /// The first N requests fail this way, whatever the rate.
+        public var first: Int = 0
+        /// Sent as `Retry-After` (seconds) and `retry-after-ms` with `status` failures.
+        public var retryAfter: Duration?
+
+        /// Makes a rule.
+        public init(kind: Kind, status: Int = 500, rate: Double = 0, first: Int = 0, retryAfter: Duration? = nil) {
+            self.kind = kind
+            self.status = status
+            self.rate = rate
+            self.first = first
+            self.retryAfter = retryAfter
+        }
+    }
+}
+
+extension LLMSimulatorConfig {
+    /// Loads a YAML or JSON file; errors name the file and say what to write instead.
+    public static func load(path: String) throws -> LLMSimulatorConfig {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw SimulatorError("\(path): cannot read the file (\(error.localizedDescription))")
+        }
+        return try parse(text, source: path)
+    }
+
+    /// Parses YAML or JSON text; `source` names it in errors.
+    public static func parse(_ text: String, source: String = "<config>") throws -> LLMSimulatorConfig {
+        do {
+            return try YAMLDecoder().decode(LLMSimulatorConfig.self, from: text)
+        } catch let error as SimulatorError {
+            throw SimulatorError("\(source): \(error.message)")
+        } catch let error as DecodingError {
+            // Yams wraps errors thrown by our decoders as "not valid YAML"; report ours.
+            if case .dataCorrupted(let context) = error, let ours = context.underlyingError as? SimulatorError {
+                throw SimulatorError("\(source): \(ours.message)")
+            }
+            if case .dataCorrupted(let context) = error, let yaml = context.underlyingError as? YamlError {
+                throw SimulatorError("\(source): not valid YAML or JSON: \(yaml)")
+            }
+            throw SimulatorError("\(source): \(error.shortDescription)")
+        } catch let error as YamlError {
+            throw SimulatorError("\(source): not valid YAML or JSON: \(error)")
+        }
+    }
+}
+
+extension LLMSimulatorConfig: Decodable {
+    private enum Keys: String, CodingKey, CaseIterable {
+        case seed, model, errors
+        case firstToken = "first_token"
+        case tokensPerSecond = "tokens_per_second"
+        case replyTokens = "reply_tokens"
+        case replyText = "reply_text"
+        case toolCalls = "tool_calls"
+    }
+
+    private struct TokenRange: Decodable {
+        var min: Int
+        var max: Int
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(Set(Keys.allCases.map(\.rawValue)))
+        let container = try decoder.container(keyedBy: Keys.self)
+        self.init()
+        if let seed = try container.decodeIfPresent(UInt64.self, forKey: .seed) { self.seed = seed }
+        if let model = try container.decodeIfPresent(String.self, forKey: .model) { self.model = model }
+        if let first = try container.decodeIfPresent(LatencyDistribution.self, forKey: .firstToken) {
+            firstToken = first
+        }
+        if let speed = try container.decodeIfPresent(Double.self, forKey: .tokensPerSecond) {
+            guard speed >= 0, speed.isFinite else {
+                throw SimulatorError("tokens_per_second: \(speed) is negative; write 0 for no delay or e.g. 80")
+            }
+            tokensPerSecond = speed
+        }
+        if let range = try container.decodeIfPresent(TokenRange.self, forKey: .replyTokens) {
+            guard range.min >= 1, range.max >= range.min else {
+                throw SimulatorError(
+                    "reply_tokens: {min: \(range.min), max: \(range.max)} is impossible; need 1 <= min <= max"
+                )
+            }
+            replyTokens = range.min...range.max
+        }
+        replyText = try container.decodeIfPresent(String.self, forKey: .replyText)
+        toolCalls = try container.decodeIfPresent([ToolCallRule].self, forKey: .toolCalls) ?? []
+        errors = try container.decodeIfPresent([ErrorRule].self, forKey: .errors) ?? []
+    }
+}
+
+extension LLMSimulatorConfig.LatencyDistribution: Decodable {
+    private enum Keys: String, CodingKey, CaseIterable { case median, p99 }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(Set(Keys.allCases.map(\.rawValue)))
+        let container = try decoder.container(keyedBy: Keys.self)
+        guard let median = try container.decodeDuration(forKey: .median) else {
+            throw SimulatorError("first_token needs a median, e.g. {median: 40ms, p99: 200ms}")
+        }
+        let p99 = try container.decodeDuration(forKey: .p99)
+        if let p99, p99 < median {
+            throw SimulatorError("first_token: p99 (\(p99.shortDescription)) is below the median; it must be at least the median")
+        }
+        self.init(median: median, p99: p99)
+    }
+}
+
+extension LLMSimulatorConfig.ToolCallRule: Decodable {
+    private enum Keys: String, CodingKey, CaseIterable { case tool, arguments, probability, call }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(Set(Keys.allCases.map(\.rawValue)))
+        let container = try decoder.container(keyedBy: Keys.self)
+        self.init(tool: try container.decode(String.self, forKey: .tool))
+        arguments = try container.decodeIfPresent(JSONValue.self, forKey: .arguments)
+        if let probability = try container.decodeIfPresent(Double.self, forKey: .probability) {
+            guard (0...1).contains(probability) else {
+                throw SimulatorError("tool_calls: probability \(probability) is outside 0...1; write e.g. 0.3")
+            }
+            self.probability = probability
+        }
+        if let call = try container.decodeIfPresent(Int.self, forKey: .call) {
+            guard call >= 1 else { throw SimulatorError("tool_calls: call \(call) must be 1 or more") }
+            self.call = call
+        }
+    }
+}
+
+extension LLMSimulatorConfig.ErrorRule: Decodable {
+    private enum Keys: String, CodingKey, CaseIterable {
+        case kind, status, rate, first
+        case retryAfter = "retry_after"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(Set(Keys.allCases.map(\.rawValue)))
+        let container = try decoder.container(keyedBy: Keys.self)
+        let kindText = try container.decodeIfPresent(String.self, forKey: .kind) ?? "status"
+        guard let kind = Kind(rawValue: kindText) else {
+            throw SimulatorError(
+                "errors: unknown kind \"\(kindText)\"; write one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
+        }
+        self.init(kind: kind)
+        if let status = try container.decodeIfPresent(Int.self, forKey: .status) {
+            guard (400...599).contains(status) else {
+                throw SimulatorError("errors: status \(status) is not an error status; write 400...599, e.g. 429")
+            }
+            self.status = status
+        }
+        if let rate = try container.decodeIfPresent(Double.self, forKey: .rate) {
+            guard (0...1).contains(rate) else {
+                throw SimulatorError("errors: rate \(rate) is outside 0...1; write e.g. 0.01 for 1%")
+            }
+            self.rate = rate
+        }
+        first = try container.decodeIfPresent(Int.self, forKey: .first) ?? 0
+        retryAfter = try container.decodeDuration(forKey: .retryAfter)
+    }
+}

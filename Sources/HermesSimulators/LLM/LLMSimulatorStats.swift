@@ -1,0 +1,32 @@
+/// What the LLM simulator has done since it started (or was reset): the harness reads these to
+/// tell the time spent inside the simulated model from the runtime's own cost.
+public struct LLMSimulatorStats: Sendable, Hashable, Codable {
+    /// Chat-completion requests received.
+    public var requests = 0
+    /// Of those, streamed ones.
+    public var streamedRequests = 0
+    /// Requests that got an injected failure.
+    public var injectedErrors = 0
+    /// Estimated prompt tokens received.
+    public var promptTokens = 0
+    /// Tokens generated.
+    public var completionTokens = 0
+    /// Tool calls emitted.
+    public var toolCalls = 0
+    /// Total time requests spent in the simulator, from the request's body being read to its
+    /// last byte being written, in seconds.
+    public var busySeconds = 0.0
+
+    /// No activity.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case requests
+        case streamedRequests = "streamed_requests"
+        case injectedErrors = "injected_errors"
+        case promptTokens = "prompt_tokens"
+        case completionTokens = "completion_tokens"
+        case toolCalls = "tool_calls"
+        case busySeconds = "busy_seconds"
+    }
+}

@@ -1,0 +1,69 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AsyncHTTPClient
+import HermesCore
+
+/// What a tool call may use beyond its arguments: the session's working directory and state, and
+/// the shared HTTP client. One context per session; cheap to copy.
+public struct ToolContext: Sendable {
+    /// The session the call belongs to.
+    public var sessionID: SessionID
+    /// Relative paths resolve against it; the terminal starts in it.
+    public var workingDirectory: String
+    /// The session's task list.
+    public var todos: TodoStore
+    /// Where `web_search` and `web_extract` send their requests.
+    public var web: WebConfiguration
+    /// The process-wide pooled HTTP client.
+    public var httpClient: HTTPClient
+
+    /// Makes a context.
+    public init(
+        sessionID: SessionID, workingDirectory: String, todos: TodoStore = TodoStore(),
+        web: WebConfiguration = WebConfiguration(), httpClient: HTTPClient = .shared
+    ) {
+        self.sessionID = sessionID
+        self.workingDirectory = workingDirectory
+        self.todos = todos
+        self.web = web
+        self.httpClient = httpClient
+    }
+
+    /// `path` made absolute against the working directory (`~` expands to `$HOME`).
+    public func resolve(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        if path == "~" || path.hasPrefix("~/") {
+            let home = ProcessEnvironment.value("HOME") ?? "/"
+            return home + path.dropFirst()
+        }
+        let base = workingDirectory.hasSuffix("/") ? String(workingDirectory.dropLast()) : workingDirectory
+        return path == "." ? base : base + "/" + path
+    }
+}
+
+/// Where the web tools send requests: a Tavily-compatible API (`POST {baseURL}/search`,
+/// `POST {baseURL}/extract`).
+public struct WebConfiguration: Sendable, Hashable {
+    /// The API root, e.g. `https://api.tavily.com`; `nil` disables the web tools' calls with a clear error.
+    public var baseURL: String?
+    /// Sent as `Authorization: Bearer …`.
+    public var apiKey: String?
+    /// The most one call may take.
+    public var timeout: Duration
+
+    /// Makes a configuration.
+    public init(baseURL: String? = nil, apiKey: String? = nil, timeout: Duration = .seconds(30)) {
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.timeout = timeout
+    }
+}
+
+/// Reads environment variables without Foundation's `ProcessInfo` dictionary copy.
+enum ProcessEnvironment {
+    static func value(_ name: String) -> String? {
+        guard let raw = getenv(name) else { return nil }
+        return String(cString: raw)
+    }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+import HermesCore
+
+/// The `hermes-bench` command: simulators and benchmarks.
+@main
+struct HermesBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hermes-bench",
+        abstract: "Load, latency and allocation benchmarks for the Hermes runtime.",
+        version: HermesVersion.current,
+        subcommands: [SimCommand.self, MicroCommand.self]
+    )
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import HermesSimulators
+import Hummingbird
+
+/// `hermes-bench sim …`: the simulators, standalone.
+struct SimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sim",
+        abstract: "Run a simulator of the outside world on loopback.",
+        subcommands: [LLMCommand.self]
+    )
+
+    /// `hermes-bench sim llm`: the OpenAI-compatible LLM simulator.
+    struct LLMCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "llm",
+            abstract: "Serve a simulated OpenAI-compatible /v1/chat/completions.",
+            discussion: "Prints 'listening on URL' when ready; point a client's base URL at it. Stops on SIGINT or SIGTERM."
+        )
+
+        @Option(name: .long, help: "Port to listen on; 0 picks a free one.")
+        var port: Int = 0
+
+        @Option(name: .long, help: "Address to bind.")
+        var host: String = "127.0.0.1"
+
+        @Option(name: .long, help: "Behaviour file (YAML or JSON): latency, speed, tool calls, errors.")
+        var config: String?
+
+        func validate() throws {
+            guard (0...65535).contains(port) else { throw ValidationError("--port \(port) is not a port; use 0...65535") }
+        }
+
+        func run() async throws {
+            let settings: LLMSimulatorConfig
+            do {
+                settings = try config.map(LLMSimulatorConfig.load(path:)) ?? LLMSimulatorConfig()
+            } catch let error as SimulatorError {
+                throw ValidationError(error.message)
+            }
+            let simulator = LLMSimulator(config: settings)
+            let host = self.host
+            let app = simulator.makeApplication(host: host, port: port) { bound in
+                FileHandle.standardOutput.write(Data("listening on http://\(host):\(bound)/v1\n".utf8))
+            }
+            try await app.runService()
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import HermesCore
+import HermesSimulators
+import Testing
+
+@Suite("LLM simulator configuration and behaviour")
+struct LLMSimulatorConfigTests {
+    @Test("a YAML file sets every knob")
+    func parsesYAML() throws {
+        let config = try LLMSimulatorConfig.parse(
+            """
+            seed: 7
+            first_token: {median: 40ms, p99: 200ms}
+            tokens_per_second: 80
+            reply_tokens: {min: 2, max: 4}
+            tool_calls: [{tool: web_search, probability: 0.3}, {tool: read_file, arguments: {path: a}, call: 2}]
+            errors: [{kind: status, status: 429, rate: 0.01, retry_after: 1s}, {kind: truncate, first: 1}]
+            """)
+        #expect(config.seed == 7)
+        #expect(config.firstToken.median == .milliseconds(40))
+        #expect(config.firstToken.p99 == .milliseconds(200))
+        #expect(config.replyTokens == 2...4)
+        #expect(config.toolCalls[1].arguments == ["path": "a"])
+        #expect(config.toolCalls[1].call == 2)
+        #expect(config.errors[0].retryAfter == .seconds(1))
+        #expect(config.errors[1].kind == .truncate)
+    }
+
+    @Test(
+        "bad input is refused with the key and what to write instead",
+        arguments: [
+            ("first_tokn: {median: 1ms}", "unknown key \"first_tokn\""),
+            ("first_token: {median: 40}", "first_token.median: \"40\" is not a duration"),
+            ("reply_tokens: {min: 5, max: 2}", "need 1 <= min <= max"),
+            ("errors: [{kind: explode}]", "unknown kind \"explode\""),
+            ("errors: [{rate: 3}]", "rate 3.0 is outside 0...1"),
+            ("tool_calls: [{tool: x, probability: 2}]", "probability 2.0 is outside 0...1"),
+            ("seed: [", "not valid YAML"),
+        ])
+    func refuses(text: String, expected: String) {
+        let error = #expect(throws: SimulatorError.self) { try LLMSimulatorConfig.parse(text, source: "sim.yaml") }
+        #expect(error?.message.hasPrefix("sim.yaml: ") == true)
+        #expect(error?.message.contains(expected) == true, "got: \(error?.message ?? "nothing")")
+    }
+
+    @Test("the same seed gives the same replies")
+    func deterministic() {
+        var config = LLMSimulatorConfig()
+        config.firstToken = .init(median: .milliseconds(40), p99: .milliseconds(200))
+        config.toolCalls = [.init(tool: "t", probability: 0.5)]
+        let behavior = LLMBehavior(config: config)
+        let request = SimulatedRequest(
+            messages: [.user("hi")], tools: [ToolSpec(name: "t", description: "", parameters: ["type": "object"])])
+        func run() -> [String] {
+            var generator = SeededGenerator(seed: config.seed)
+            return (0..<50).map { index in
+                let plan = behavior.plan(request, index: index, using: &generator)
+                return "\(plan.text)|\(plan.toolCalls.count)|\(plan.firstToken)"
+            }
+        }
+        let first = run()
+        #expect(first == run())
+        #expect(Set(first).count > 40, "the replies differ from each other")
+    }
+
+    @Test("first-token latency follows the configured median and p99")
+    func latencyDistribution() {
+        let distribution = LLMSimulatorConfig.LatencyDistribution(median: .milliseconds(40), p99: .milliseconds(200))
+        var generator = SeededGenerator(seed: 1)
+        let samples = (0..<20_000).map { _ in distribution.sample(using: &generator) }.sorted()
+        let median = samples[samples.count / 2]
+        let p99 = samples[samples.count * 99 / 100]
+        #expect(median > .milliseconds(36) && median < .milliseconds(44))
+        #expect(p99 > .milliseconds(170) && p99 < .milliseconds(235))
+    }
+
+    @Test("a tool call is made only on its model call and only for declared tools")
+    func toolCallRules() {
+        var config = LLMSimulatorConfig()
+        config.toolCalls = [.init(tool: "t", call: 2), .init(tool: "undeclared")]
+        let behavior = LLMBehavior(config: config)
+        let tools = [ToolSpec(name: "t", description: "", parameters: ["type": "object"])]
+        var generator = SeededGenerator(seed: 1)
+        let first = behavior.plan(SimulatedRequest(messages: [.user("hi")], tools: tools), index: 0, using: &generator)
+        #expect(first.toolCalls.isEmpty)
+        let second = behavior.plan(
+            SimulatedRequest(
+                messages: [
+                    .user("hi"), .assistant(nil, toolCalls: [ToolCall(id: "1", name: "t", arguments: "{}")]),
+                    .tool(callID: "1", content: "ok"),
+                ], tools: tools), index: 1, using: &generator)
+        #expect(second.toolCalls.map(\.name) == ["t"])
+    }
+}
