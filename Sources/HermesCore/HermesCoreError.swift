@@ -1,4 +1,4 @@
-/// An error raised by a domain rule of HermesCore (a malformed id, an invalid value).
+/// An error raised by HermesCore (today: JSON text that does not parse).
 ///
 /// Every module of the runtime has one error struct like this: a stable `code` that is safe to
 /// use as a metric label, a human `message` with the details, the underlying `cause`, and where
@@ -8,8 +8,6 @@ public struct HermesCoreError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
         /// A JSON text could not be parsed.
         case invalidJSON
-        /// A value broke a documented rule.
-        case invalidValue
     }
 
     /// What kind of failure this is.

@@ -58,7 +58,8 @@ struct MicroCommand: AsyncParsableCommand {
         print("  turns/s            \(fixed(result.turnsPerSecond))")
         print("  turn p50 / p99     \(result.p50Microseconds) us / \(result.p99Microseconds) us (max \(result.maxMicroseconds) us)")
         print("  model calls/turn   \(fixed(result.modelCallsPerTurn, 2))")
-        print("  allocations/turn   \(fixed(result.allocationsPerTurn))")
+        let exactness = result.exactAllocationCounts ? "" : "  (low: thread caches on; MALLOC_CONF=tcache:false for exact counts)"
+        print("  allocations/turn   \(fixed(result.allocationsPerTurn))\(exactness)")
         print("  bytes/turn         \(fixed(result.bytesPerTurn, 0))")
         print("  CPU us/turn        \(fixed(result.cpuMicrosecondsPerTurn))")
         print("  peak RSS           \(result.peakResidentBytes.map { "\($0 / 1_048_576) MiB" } ?? "n/a")")

@@ -63,6 +63,9 @@ public struct TurnBenchmark: Sendable {
         public var modelCallsPerTurn: Double
         /// malloc calls per turn, when jemalloc is the allocator.
         public var allocationsPerTurn: Double?
+        /// Whether the allocation figures are exact (jemalloc's thread caches off); with them on,
+        /// the figures are low.
+        public var exactAllocationCounts: Bool
         /// Bytes allocated per turn, when jemalloc is the allocator.
         public var bytesPerTurn: Double?
         /// CPU seconds (user + system) per turn.
@@ -122,7 +125,8 @@ public struct TurnBenchmark: Sendable {
             turns: options.turns, sessions: sessions, transport: options.transport.rawValue,
             withTools: options.withTools, seconds: seconds, turnsPerSecond: turns / max(seconds, 1e-9),
             p50Microseconds: histogram.valueAtPercentile(50), p99Microseconds: histogram.valueAtPercentile(99),
-            maxMicroseconds: histogram.maxRecorded, modelCallsPerTurn: Double(modelCalls) / turns)
+            maxMicroseconds: histogram.maxRecorded, modelCallsPerTurn: Double(modelCalls) / turns,
+            exactAllocationCounts: !Jemalloc.threadCacheEnabled)
         if let allocBefore, let allocAfter {
             let delta = allocAfter.delta(since: allocBefore)
             result.allocationsPerTurn = Double(delta.mallocCalls) / turns
