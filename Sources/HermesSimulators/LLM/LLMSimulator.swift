@@ -90,21 +90,10 @@ public final class LLMSimulator: Sendable {
     public func withServer<T: Sendable>(
         host: String = "127.0.0.1", port: Int = 0, _ body: @Sendable (String) async throws -> T
     ) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            let (ports, continuation) = AsyncStream<Int>.makeStream()
-            group.addTask {
-                defer { continuation.finish() }
-                try await self.run(host: host, port: port) { continuation.yield($0) }
-                return nil
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let bound = await iterator.next() else {
-                _ = try await group.next()
-                throw SimulatorError("the LLM simulator stopped before it was listening on \(host):\(port)")
-            }
-            let result = try await body("http://\(host):\(bound)/v1")
-            group.cancelAll()
-            return result
+        try await withLoopbackServer(name: "LLM simulator") { onRunning in
+            makeApplication(host: host, port: port, onRunning: onRunning)
+        } _: { bound in
+            try await body("http://\(host):\(bound)/v1")
         }
     }
 

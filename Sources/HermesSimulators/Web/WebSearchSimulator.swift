@@ -39,24 +39,12 @@ public final class WebSearchSimulator: Sendable {
     /// Starts the server on loopback, runs `body` with its base URL (`http://127.0.0.1:PORT`),
     /// then stops it.
     public func withServer<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            let (ports, continuation) = AsyncStream<Int>.makeStream()
-            let app = Application(
+        try await withLoopbackServer(name: "web search simulator") { onRunning in
+            Application(
                 router: makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-            group.addTask {
-                defer { continuation.finish() }
-                try await app.run()
-                return nil
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else {
-                _ = try await group.next()
-                throw SimulatorError("the web search simulator stopped before it was listening")
-            }
-            let result = try await body("http://127.0.0.1:\(port)")
-            group.cancelAll()
-            return result
+                onServerRunning: { await onRunning($0.localAddress?.port ?? 0) }, logger: logger)
+        } _: { port in
+            try await body("http://127.0.0.1:\(port)")
         }
     }
 
