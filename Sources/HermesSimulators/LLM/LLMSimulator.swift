@@ -25,7 +25,7 @@ public final class LLMSimulator: Sendable {
         var stats = LLMSimulatorStats()
     }
 
-    /// Makes a simulator; nothing listens until `run` or `withServer`.
+    /// Makes a simulator; nothing listens until `makeApplication` is run or `withServer` is called.
     public init(config: LLMSimulatorConfig = LLMSimulatorConfig(), logger: Logger? = nil) {
         behavior = LLMBehavior(config: config)
         state = Mutex(State(generator: SeededGenerator(seed: config.seed)))
@@ -66,7 +66,8 @@ public final class LLMSimulator: Sendable {
     }
 
     /// The server as a Hummingbird application; `onRunning` gets the bound port (useful with
-    /// port 0). Run it with `run()` (until cancelled) or `runService()` (until SIGINT/SIGTERM).
+    /// port 0). Run it with `run()` (until cancelled) or `runService()` (until SIGINT/SIGTERM);
+    /// `withServer` does this for a scoped use.
     public func makeApplication(
         host: String = "127.0.0.1", port: Int = 0, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
@@ -76,13 +77,6 @@ public final class LLMSimulator: Sendable {
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger
         )
-    }
-
-    /// Serves until the calling task is cancelled. `onRunning` gets the bound port.
-    public func run(
-        host: String = "127.0.0.1", port: Int = 0, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) async throws {
-        try await makeApplication(host: host, port: port, onRunning: onRunning).run()
     }
 
     /// Starts the server on loopback, runs `body` with its base URL (`http://127.0.0.1:PORT/v1`),
