@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -48,6 +49,14 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        .target(
+            name: "HermesStore",
+            dependencies: [
+                "HermesCore", "CSQLite",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(name: "HermesTelemetry", dependencies: ["CJemalloc"]),
         .target(
             name: "HermesAgent",
@@ -69,7 +78,8 @@ let package = Package(
         .target(
             name: "HermesBench",
             dependencies: [
-                "HermesCore", "HermesLLM", "HermesTools", "HermesAgent", "HermesTelemetry", "HermesSimulators",
+                "HermesCore", "HermesLLM", "HermesTools", "HermesAgent", "HermesStore", "HermesTelemetry",
+                "HermesSimulators",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
@@ -84,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "hermes-bench",
             dependencies: [
-                "HermesBench", "HermesSimulators", "HermesTelemetry", "HermesCore", "CJemalloc",
+                "HermesBench", "HermesSimulators", "HermesStore", "HermesTelemetry", "HermesCore", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -94,6 +104,11 @@ let package = Package(
         .testTarget(name: "HermesToolsTests", dependencies: ["HermesTools", "HermesSimulators"]),
         .testTarget(name: "HermesSimulatorsTests", dependencies: ["HermesSimulators"]),
         .testTarget(name: "HermesTelemetryTests", dependencies: ["HermesTelemetry"]),
+        .testTarget(
+            name: "HermesStoreTests",
+            dependencies: ["HermesStore", "HermesCore", "HermesTelemetry"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["HermesAgent", "HermesLLM", "HermesTools", "HermesSimulators", "HermesBench"]

@@ -8,6 +8,6 @@ struct HermesBenchCommand: AsyncParsableCommand {
         commandName: "hermes-bench",
         abstract: "Load, latency and allocation benchmarks for the Hermes runtime.",
         version: HermesVersion.current,
-        subcommands: [SimCommand.self, MicroCommand.self]
+        subcommands: [SimCommand.self, MicroCommand.self, StoreCommand.self]
     )
 }

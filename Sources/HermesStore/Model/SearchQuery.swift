@@ -1,0 +1,51 @@
+import HermesCore
+
+/// A full-text search over messages.
+///
+/// `text` takes FTS5 syntax — words, `"exact phrases"`, `OR`, `NOT`, `prefix*` — and is cleaned
+/// first, so any user input is safe. Text with three or more CJK characters per word is matched as
+/// a substring through the trigram index; shorter CJK words fall back to a substring scan.
+public struct SearchQuery: Sendable, Hashable {
+    public var text: String
+    /// Only messages of sessions from these sources; `nil`: all.
+    public var sources: [String]?
+    /// Only messages of this session.
+    public var sessionID: SessionID?
+    /// Only messages with these roles; `nil`: all.
+    public var roles: [Role]?
+    /// Also rewound messages (compacted ones are always searchable).
+    public var includeInactive: Bool
+    public var limit: Int
+    public var offset: Int
+
+    /// Makes a search.
+    public init(
+        _ text: String, sources: [String]? = nil, sessionID: SessionID? = nil, roles: [Role]? = nil,
+        includeInactive: Bool = false, limit: Int = 20, offset: Int = 0
+    ) {
+        self.text = text
+        self.sources = sources
+        self.sessionID = sessionID
+        self.roles = roles
+        self.includeInactive = includeInactive
+        self.limit = limit
+        self.offset = offset
+    }
+}
+
+/// One message that matched a search, best first.
+public struct SearchHit: Sendable, Hashable {
+    public var messageID: Int64
+    public var sessionID: SessionID
+    public var role: String
+    /// The matching part of the message, matches between `>>>` and `<<<`.
+    public var snippet: String
+    public var timestamp: Double
+    public var toolName: String?
+    /// The session's source, model and start time.
+    public var source: String
+    public var model: String?
+    public var sessionStartedAt: Double
+    /// FTS5's bm25 rank: lower is better; `nil` for substring-scan matches.
+    public var rank: Double?
+}

@@ -1,0 +1,46 @@
+import HermesCore
+
+/// Where sessions and their messages live.
+///
+/// Implementations: `SQLiteSessionStore` (the embedded default, file-compatible with the Python
+/// project's `state.db`). Nothing above this protocol knows which one it talks to.
+///
+/// Thread-safety: every method may be called from any task, concurrently. Writes of one session
+/// are applied in the order their calls were made; a write returns only once it is committed.
+public protocol SessionStore: Sendable {
+    /// Records a session; a second call for the same id only fills fields still unknown.
+    func createSession(_ session: NewSession) async throws
+
+    /// Appends `messages` to `session` and adds `usage` to its counters, in one commit.
+    /// Returns the new messages' row ids, in order.
+    @discardableResult
+    func append(_ messages: [Message], to session: SessionID, usage: SessionUsage) async throws -> [Int64]
+
+    /// Marks a session ended; the first reason wins.
+    func endSession(_ session: SessionID, reason: String) async throws
+
+    /// One session, or `nil` when there is none with that id.
+    func session(_ id: SessionID) async throws -> SessionRecord?
+
+    /// Sessions, newest first.
+    func sessions(_ query: SessionListQuery) async throws -> [SessionRecord]
+
+    /// A page of a session's messages in insertion order. `limit: nil` reads to the end.
+    func messages(in session: SessionID, offset: Int, limit: Int?, includeInactive: Bool) async throws -> [StoredMessage]
+
+    /// Messages matching a full-text search across sessions, best first.
+    func search(_ query: SearchQuery) async throws -> [SearchHit]
+}
+
+extension SessionStore {
+    /// Appends messages that carry no usage.
+    @discardableResult
+    public func append(_ messages: [Message], to session: SessionID) async throws -> [Int64] {
+        try await append(messages, to: session, usage: .none)
+    }
+
+    /// The live conversation of a session, ready to send to a model.
+    public func history(of session: SessionID) async throws -> [Message] {
+        try await messages(in: session, offset: 0, limit: nil, includeInactive: false).compactMap(\.message)
+    }
+}
