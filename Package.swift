@@ -86,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "hermes",
             dependencies: [
-                "HermesCore", "HermesLLM", "HermesTools", "HermesAgent", "CJemalloc",
+                "HermesCore", "HermesLLM", "HermesTools", "HermesAgent", "HermesStore", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
@@ -111,7 +111,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["HermesAgent", "HermesLLM", "HermesTools", "HermesSimulators", "HermesBench"]
+            dependencies: ["HermesAgent", "HermesLLM", "HermesTools", "HermesStore", "HermesSimulators", "HermesBench"]
         ),
     ]
 )

@@ -36,8 +36,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// SQLite's own words and result code, when SQLite reported the failure.
     public var cause: String?
-    /// Where in our code the error was made.
+    /// The source file in our code where the error was made.
     public var file: String
+    /// The line in `file`.
     public var line: Int
 
     /// Makes an error.

@@ -30,6 +30,12 @@ struct StoreCommand: AsyncParsableCommand {
         @Option(name: .long, help: "normal (synchronous=NORMAL) or full (synchronous=FULL).")
         var durability: String = "normal"
 
+        @Option(name: .long, help: "How long the writer may hold a batch open for more writes (e.g. 500us, 2ms).")
+        var maxBatchDelay: String = "0ms"
+
+        @Option(name: .long, help: "The most writes in one transaction.")
+        var maxBatch: Int = StoreConfiguration().maxBatchSize
+
         @Option(name: .long, help: "Directory for the temporary database files.")
         var directory: String = FileManager.default.temporaryDirectory.path
 
@@ -39,6 +45,10 @@ struct StoreCommand: AsyncParsableCommand {
         func validate() throws {
             guard parsedWriters != nil else { throw ValidationError("--writers \(writers) must be positive integers separated by commas, e.g. 1,16,64") }
             guard messages > 0 else { throw ValidationError("--messages must be positive") }
+            guard Duration(parsing: maxBatchDelay) != nil else {
+                throw ValidationError("--max-batch-delay \(maxBatchDelay) is not a duration; write e.g. 500us, 2ms or 0ms")
+            }
+            guard maxBatch > 0 else { throw ValidationError("--max-batch must be positive") }
             guard StoreConfiguration.Durability(rawValue: durability) != nil else {
                 throw ValidationError("--durability \(durability) is unknown; use normal or full")
             }
@@ -58,6 +68,8 @@ struct StoreCommand: AsyncParsableCommand {
                 options.messages = messages
                 options.directory = directory
                 options.configuration.durability = StoreConfiguration.Durability(rawValue: durability) ?? .normal
+                options.configuration.maxBatchDelay = Duration(parsing: maxBatchDelay) ?? .zero
+                options.configuration.maxBatchSize = maxBatch
                 let result = try await StoreBenchmark(options: options).run()
                 results.append(result)
                 if !json { Self.print(result) }

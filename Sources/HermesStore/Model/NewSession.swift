@@ -10,10 +10,13 @@ public struct NewSession: Sendable, Hashable {
     public var model: String?
     /// The system prompt the session started with.
     public var systemPrompt: String?
-    /// The platform's user, chat, chat type and thread, for platform sessions.
+    /// The platform's user, for platform sessions.
     public var userID: String?
+    /// The platform's chat (or room).
     public var chatID: String?
+    /// The kind of chat: `private`, `group`…
     public var chatType: String?
+    /// The thread or topic inside the chat.
     public var threadID: String?
     /// The session this one continues (after compression, a branch…).
     public var parentSessionID: SessionID?

@@ -6,6 +6,7 @@ import HermesCore
 /// first, so any user input is safe. Text with three or more CJK characters per word is matched as
 /// a substring through the trigram index; shorter CJK words fall back to a substring scan.
 public struct SearchQuery: Sendable, Hashable {
+    /// What the person typed.
     public var text: String
     /// Only messages of sessions from these sources; `nil`: all.
     public var sources: [String]?
@@ -15,7 +16,9 @@ public struct SearchQuery: Sendable, Hashable {
     public var roles: [Role]?
     /// Also rewound messages (compacted ones are always searchable).
     public var includeInactive: Bool
+    /// The most matches to return.
     public var limit: Int
+    /// Matches to skip, for paging.
     public var offset: Int
 
     /// Makes a search.
@@ -35,16 +38,23 @@ public struct SearchQuery: Sendable, Hashable {
 
 /// One message that matched a search, best first.
 public struct SearchHit: Sendable, Hashable {
+    /// The matching message's row id.
     public var messageID: Int64
+    /// The session it belongs to.
     public var sessionID: SessionID
+    /// Its role.
     public var role: String
     /// The matching part of the message, matches between `>>>` and `<<<`.
     public var snippet: String
+    /// When it was written, in seconds since 1970.
     public var timestamp: Double
+    /// For a tool result: the tool's name.
     public var toolName: String?
     /// The session's source, model and start time.
     public var source: String
+    /// The session's model.
     public var model: String?
+    /// When the session started.
     public var sessionStartedAt: Double
     /// FTS5's bm25 rank: lower is better; `nil` for substring-scan matches.
     public var rank: Double?

@@ -8,15 +8,23 @@ import HermesCore
 public struct StoredMessage: Sendable, Hashable {
     /// The row id: insertion order across the whole database.
     public var id: Int64
+    /// The session it belongs to.
     public var sessionID: SessionID
+    /// `system`, `user`, `assistant`, `tool`, or a role of another writer.
     public var role: String
+    /// The text (multimodal content reads as its text parts).
     public var content: String?
+    /// The calls an assistant message asked for.
     public var toolCalls: [ToolCall]
+    /// For a tool result: the call it answers.
     public var toolCallID: String?
+    /// For a tool result: the tool's name.
     public var toolName: String?
     /// Seconds since 1970 (UTC).
     public var timestamp: Double
+    /// The token count a writer recorded, if any.
     public var tokenCount: Int?
+    /// Why the model stopped, if a writer recorded it.
     public var finishReason: String?
     /// `false` once the message was rewound or compacted away from the live context.
     public var active: Bool

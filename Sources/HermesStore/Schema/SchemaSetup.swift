@@ -22,6 +22,7 @@ enum SchemaSetup {
             try connection.execute("PRAGMA journal_mode = WAL")
             try connection.execute("PRAGMA synchronous = \(configuration.durability == .full ? "FULL" : "NORMAL")")
             try connection.execute("PRAGMA foreign_keys = ON")
+            try connection.execute("PRAGMA cache_size = -16384")
             if let pages = configuration.maxPageCount {
                 try connection.execute("PRAGMA max_page_count = \(pages)")
             }

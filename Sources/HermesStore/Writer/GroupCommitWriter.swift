@@ -8,9 +8,11 @@ import HermesCore
 /// While one batch commits, the next one queues, so batches grow with load without any added
 /// delay; `maxBatchDelay` can trade a bounded delay for bigger batches when load is light.
 ///
-/// Each write in a batch runs inside a savepoint, so one bad write (a message for an unknown
-/// session) fails alone. If SQLite rolls the whole transaction back by itself (a full disk), every
-/// write of the batch fails: none of them was acknowledged, and nothing committed earlier is lost.
+/// A batch is applied in one go (session rows, then all its messages in bulk inserts). If one
+/// write fails (a message for an unknown session), the transaction is rolled back and redone with
+/// each write in a savepoint of its own, so that only the bad write fails. If SQLite rolls the
+/// whole transaction back by itself (a full disk), every write of the batch fails: none of them
+/// was acknowledged, and nothing committed earlier is lost.
 ///
 /// SQLite calls block, so they run on this dedicated thread, never on the concurrency pool.
 final class GroupCommitWriter: @unchecked Sendable {
@@ -26,6 +28,10 @@ final class GroupCommitWriter: @unchecked Sendable {
     private var closing = false
     private var closed = false
     private var closeWaiters: [UnsafeContinuation<Void, Never>] = []
+
+    // Writer thread only: buffers reused from batch to batch.
+    private var rows: [MessageRow] = []
+    private var rowCounts: [Int] = []
 
     init(connection: SQLiteConnection, configuration: StoreConfiguration, statistics: StatisticsRecorder) throws(StoreError) {
         self.connection = connection
@@ -120,55 +126,82 @@ final class GroupCommitWriter: @unchecked Sendable {
 
     private func commit(_ batch: [PendingWrite]) {
         let started = ContinuousClock.now
-        var outcomes: [Result<WriteOutcome, StoreError>] = []
-        outcomes.reserveCapacity(batch.count)
-        do {
-            try statements.begin.run()
-        } catch {
+        var result = transaction(batch, isolated: false)
+        if case .failure = result, batch.count > 1 {
+            // Some write failed and took the batch down: redo it with each write isolated.
+            result = transaction(batch, isolated: true)
+        }
+        switch result {
+        case .failure(let error):
+            statistics.update { $0.failedCommits += 1 }
             for write in batch { write.continuation.resume(throwing: error) }
-            return
-        }
-        let isolate = batch.count > 1
-        var rows = 0
-        for write in batch {
-            do throws(StoreError) {
-                if isolate { try statements.savepoint.run() }
-                let outcome = try statements.apply(write.operation)
-                if isolate { try statements.release.run() }
-                rows += outcome.count
-                outcomes.append(.success(outcome))
-            } catch {
-                if connection.isAutocommit {
-                    // SQLite already rolled the whole transaction back: nothing of this batch stands.
-                    fail(batch, with: error)
-                    return
+        case .success(let outcomes):
+            let elapsed = ContinuousClock.now - started
+            let messages = outcomes.reduce(0) { $0 + ((try? $1.get())?.count ?? 0) }
+            statistics.update { $0.recordCommit(writes: batch.count, messages: messages, duration: elapsed) }
+            for (write, outcome) in zip(batch, outcomes) {
+                switch outcome {
+                case .success(let ids): write.continuation.resume(returning: ids)
+                case .failure(let error): write.continuation.resume(throwing: error)
                 }
-                if isolate {
-                    try? statements.rollbackToSavepoint.run()
-                    try? statements.release.run()
-                }
-                outcomes.append(.failure(error))
-            }
-        }
-        do {
-            try statements.commit.run()
-        } catch {
-            if !connection.isAutocommit { try? statements.rollback.run() }
-            fail(batch, with: error)
-            return
-        }
-        let elapsed = ContinuousClock.now - started
-        statistics.update { $0.recordCommit(writes: batch.count, messages: rows, duration: elapsed) }
-        for (write, outcome) in zip(batch, outcomes) {
-            switch outcome {
-            case .success(let ids): write.continuation.resume(returning: ids)
-            case .failure(let error): write.continuation.resume(throwing: error)
             }
         }
     }
 
-    private func fail(_ batch: [PendingWrite], with error: StoreError) {
-        statistics.update { $0.failedCommits += 1 }
-        for write in batch { write.continuation.resume(throwing: error) }
+    /// Applies `batch` in one transaction. Returns each write's outcome once `COMMIT` succeeded,
+    /// or the error that undid the whole transaction.
+    private func transaction(
+        _ batch: [PendingWrite], isolated: Bool
+    ) -> Result<[Result<WriteOutcome, StoreError>], StoreError> {
+        do throws(StoreError) {
+            try statements.begin.run()
+            let outcomes = isolated ? try applyEach(batch) : try applyTogether(batch).map { .success($0) }
+            try statements.commit.run()
+            return .success(outcomes)
+        } catch {
+            if !connection.isAutocommit { try? statements.rollback.run() }
+            return .failure(error)
+        }
+    }
+
+    /// The fast path: session rows first, then every message of the batch in bulk inserts.
+    private func applyTogether(_ batch: [PendingWrite]) throws(StoreError) -> [WriteOutcome] {
+        rows.removeAll(keepingCapacity: true)
+        rowCounts.removeAll(keepingCapacity: true)
+        for write in batch {
+            let before = rows.count
+            try statements.apply(write.operation, collecting: &rows)
+            rowCounts.append(rows.count - before)
+        }
+        let ids = try statements.insert(rows)
+        var outcomes: [WriteOutcome] = []
+        outcomes.reserveCapacity(batch.count)
+        var start = 0
+        for count in rowCounts {
+            outcomes.append(Array(ids[start..<(start + count)]))
+            start += count
+        }
+        return outcomes
+    }
+
+    /// The slow path: each write in a savepoint of its own, so a bad one fails alone. Throws when
+    /// SQLite rolled the whole transaction back by itself (a full disk, for one).
+    private func applyEach(_ batch: [PendingWrite]) throws(StoreError) -> [Result<WriteOutcome, StoreError>] {
+        var outcomes: [Result<WriteOutcome, StoreError>] = []
+        for write in batch {
+            try statements.savepoint.run()
+            do throws(StoreError) {
+                var rows: [MessageRow] = []
+                try statements.apply(write.operation, collecting: &rows)
+                outcomes.append(.success(try statements.insert(rows)))
+                try statements.release.run()
+            } catch {
+                if connection.isAutocommit { throw error }
+                try statements.rollbackToSavepoint.run()
+                try statements.release.run()
+                outcomes.append(.failure(error))
+            }
+        }
+        return outcomes
     }
 }

@@ -1,9 +1,17 @@
 import HermesCore
 
 /// The writer's prepared statements, compiled once and reused for every batch.
+///
+/// Messages go in with multi-row `INSERT`s: the FTS5 tables behind the `messages` triggers flush
+/// their pending index data at every statement boundary, so one statement per batch instead of
+/// one per message is what makes indexing cheap (measured: about 4x more messages/s at 64 rows).
 final class WriterStatements: @unchecked Sendable {
+    /// The most rows one `INSERT` carries (7 parameters each, far below SQLite's limit).
+    static let maxRowsPerInsert = 64
+
     let begin, commit, rollback, savepoint, release, rollbackToSavepoint: SQLiteStatement
-    let insertMessage, countMessages, upsertSession, endSession: SQLiteStatement
+    let countMessages, upsertSession, endSession: SQLiteStatement
+    private var inserts: [Int: SQLiteStatement] = [:]
     private let connection: SQLiteConnection
 
     init(_ connection: SQLiteConnection) throws(StoreError) {
@@ -14,11 +22,6 @@ final class WriterStatements: @unchecked Sendable {
         savepoint = try connection.prepare("SAVEPOINT write")
         release = try connection.prepare("RELEASE write")
         rollbackToSavepoint = try connection.prepare("ROLLBACK TO write")
-        insertMessage = try connection.prepare("""
-            INSERT INTO messages (session_id, role, content, tool_call_id, tool_calls, tool_name, timestamp,
-                                  observed, active)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 1)
-            """)
         countMessages = try connection.prepare("""
             UPDATE sessions SET message_count = message_count + ?1, tool_call_count = tool_call_count + ?2,
                 input_tokens = input_tokens + ?3, output_tokens = output_tokens + ?4,
@@ -43,8 +46,9 @@ final class WriterStatements: @unchecked Sendable {
             "UPDATE sessions SET ended_at = ?1, end_reason = ?2 WHERE id = ?3 AND ended_at IS NULL")
     }
 
-    /// Applies one operation to the open transaction.
-    func apply(_ operation: WriteOperation) throws(StoreError) -> WriteOutcome {
+    /// Applies the session part of `operation` at once and adds its message rows to `rows`, for
+    /// `insert(_:)` to write in bulk.
+    func apply(_ operation: WriteOperation, collecting rows: inout [MessageRow]) throws(StoreError) {
         switch operation {
         case .createSession(let session, let now):
             let statement = upsertSession
@@ -60,51 +64,78 @@ final class WriterStatements: @unchecked Sendable {
             statement.bind(session.workingDirectory, at: 10)
             statement.bind(session.startedAt ?? now, at: 11)
             try statement.run()
-            return []
         case .append(let messages, let session, let usage, let now):
-            return try append(messages, to: session, usage: usage, now: now)
+            let statement = countMessages
+            statement.bind(messages.count, at: 1)
+            statement.bind(messages.reduce(0) { $0 + $1.toolCalls.count }, at: 2)
+            statement.bind(usage.inputTokens, at: 3)
+            statement.bind(usage.outputTokens, at: 4)
+            statement.bind(usage.apiCalls, at: 5)
+            statement.bind(session.rawValue, at: 6)
+            try statement.run()
+            guard connection.changes > 0 else {
+                throw StoreError(
+                    .constraint, path: connection.path,
+                    message: "no session \(session.rawValue); create it before appending messages to it")
+            }
+            for (offset, message) in messages.enumerated() {
+                // Distinct, increasing timestamps within a write, as the Python project stores them.
+                rows.append(MessageRow(session: session, message: message, timestamp: now + Double(offset) * 1e-6))
+            }
         case .endSession(let session, let reason, let now):
             endSession.bind(now, at: 1)
             endSession.bind(reason, at: 2)
             endSession.bind(session.rawValue, at: 3)
             try endSession.run()
-            return []
         }
     }
 
-    private func append(
-        _ messages: [Message], to session: SessionID, usage: SessionUsage, now: Double
-    ) throws(StoreError) -> WriteOutcome {
+    /// Inserts `rows` in order, a statement per `maxRowsPerInsert`, and returns their ids.
+    func insert(_ rows: [MessageRow]) throws(StoreError) -> [Int64] {
         var ids: [Int64] = []
-        ids.reserveCapacity(messages.count)
-        var toolCalls = 0
-        for (offset, message) in messages.enumerated() {
-            let statement = insertMessage
-            statement.bind(session.rawValue, at: 1)
-            statement.bind(message.role.rawValue, at: 2)
-            statement.bind(message.content, at: 3)
-            statement.bind(message.toolCallID, at: 4)
-            statement.bind(message.toolCalls.isEmpty ? nil : StoredToolCalls.encode(message.toolCalls), at: 5)
-            statement.bind(message.name, at: 6)
-            // Distinct, increasing timestamps within a write, as the Python project stores them.
-            statement.bind(now + Double(offset) * 1e-6, at: 7)
+        ids.reserveCapacity(rows.count)
+        var start = 0
+        while start < rows.count {
+            let count = min(Self.maxRowsPerInsert, rows.count - start)
+            let statement = try insertStatement(rows: count)
+            var index: Int32 = 1
+            for row in rows[start..<(start + count)] {
+                statement.bind(row.session.rawValue, at: index)
+                statement.bind(row.message.role.rawValue, at: index + 1)
+                statement.bind(row.message.content, at: index + 2)
+                statement.bind(row.message.toolCallID, at: index + 3)
+                statement.bind(
+                    row.message.toolCalls.isEmpty ? nil : StoredToolCalls.encode(row.message.toolCalls), at: index + 4)
+                statement.bind(row.message.name, at: index + 5)
+                statement.bind(row.timestamp, at: index + 6)
+                index += 7
+            }
             try statement.run()
-            ids.append(connection.lastInsertRowID)
-            toolCalls += message.toolCalls.count
-        }
-        let statement = countMessages
-        statement.bind(messages.count, at: 1)
-        statement.bind(toolCalls, at: 2)
-        statement.bind(usage.inputTokens, at: 3)
-        statement.bind(usage.outputTokens, at: 4)
-        statement.bind(usage.apiCalls, at: 5)
-        statement.bind(session.rawValue, at: 6)
-        try statement.run()
-        guard connection.changes > 0 else {
-            throw StoreError(
-                .constraint, path: connection.path,
-                message: "no session \(session.rawValue); create it before appending messages to it")
+            // The writer holds the write lock and AUTOINCREMENT hands out ids in row order, so
+            // one statement's rows have consecutive ids ending at the last one inserted.
+            let last = connection.lastInsertRowID
+            ids.append(contentsOf: (last - Int64(count) + 1)...last)
+            start += count
         }
         return ids
     }
+
+    private func insertStatement(rows: Int) throws(StoreError) -> SQLiteStatement {
+        if let statement = inserts[rows] { return statement }
+        let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, 0, 1)", count: rows).joined(separator: ", ")
+        let statement = try connection.prepare("""
+            INSERT INTO messages (session_id, role, content, tool_call_id, tool_calls, tool_name, timestamp,
+                                  observed, active)
+            VALUES \(values)
+            """)
+        inserts[rows] = statement
+        return statement
+    }
+}
+
+/// A message waiting for the batch's bulk insert.
+struct MessageRow: Sendable {
+    var session: SessionID
+    var message: Message
+    var timestamp: Double
 }

@@ -1,0 +1,82 @@
+import Foundation
+import HermesCore
+import HermesStore
+import Testing
+
+/// `hermes sessions …` run as people run it, against a file the store wrote.
+@Suite("hermes sessions", .timeLimit(.minutes(1)))
+struct SessionsCommandTests {
+    private static var hermes: String {
+        let testBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent("hermes").path
+    }
+
+    private func run(_ arguments: String...) throws -> (status: Int32, output: String, error: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.hermes)
+        process.arguments = arguments
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    @Test("list, show (by a unique prefix) and search a database")
+    func listShowSearch() async throws {
+        let directory = NSTemporaryDirectory() + "hermes-cli-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/state.db"
+        try await withSessionStore(at: path) { store in
+            let id = SessionID("20261125_101500_a1b2c3")
+            try await store.createSession(NewSession(id: id, source: "cli", model: "sim-1", startedAt: 1_764_065_700))
+            try await store.append(
+                [.user("Where is the deploy script?"),
+                 .assistant(nil, toolCalls: [ToolCall(id: "c1", name: "search_files", arguments: #"{"pattern":"deploy"}"#)]),
+                 .tool(callID: "c1", name: "search_files", content: "scripts/deploy.sh"),
+                 .assistant("It is scripts/deploy.sh.")],
+                to: id)
+            try await store.createSession(NewSession(id: SessionID("20261125_111500_ffffff"), source: "telegram"))
+        }
+
+        let list = try run("sessions", "list", "--db", path)
+        #expect(list.status == 0)
+        #expect(list.output.contains("20261125_101500_a1b2c3  cli"))
+        #expect(list.output.contains("Where is the deploy script?"))
+        #expect(list.output.components(separatedBy: "\n").filter { !$0.isEmpty }.count == 3, "header and two sessions")
+
+        let show = try run("sessions", "show", "20261125_10", "--db", path)
+        #expect(show.status == 0)
+        #expect(show.output.contains("session 20261125_101500_a1b2c3"))
+        #expect(show.output.contains("→ search_files({\"pattern\":\"deploy\"})"))
+        #expect(show.output.contains("It is scripts/deploy.sh."))
+
+        let ambiguous = try run("sessions", "show", "20261125", "--db", path)
+        #expect(ambiguous.status == 1)
+        #expect(ambiguous.error.contains("matches several sessions"))
+
+        let search = try run("sessions", "search", "deploy", "--db", path)
+        #expect(search.status == 0)
+        #expect(search.output.contains(">>>deploy<<<"))
+
+        let missing = try run("sessions", "list", "--db", directory + "/nope.db")
+        #expect(missing.status == 1)
+        #expect(missing.error.hasPrefix("hermes: \(directory)/nope.db: no such database"))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/nope.db"), "reading never creates a database")
+    }
+
+    @Test("a file that is not a database: one line naming it, exit 1, file untouched")
+    func notADatabase() throws {
+        let path = NSTemporaryDirectory() + "hermes-cli-\(UUID().uuidString).txt"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data("hello".utf8).write(to: URL(fileURLWithPath: path))
+        let result = try run("sessions", "list", "--db", path)
+        #expect(result.status == 1)
+        #expect(result.error.hasPrefix("hermes: \(path): the file is not an SQLite database"))
+        #expect(FileManager.default.contents(atPath: path) == Data("hello".utf8))
+    }
+}
