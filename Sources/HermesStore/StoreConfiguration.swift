@@ -21,6 +21,9 @@ public struct StoreConfiguration: Sendable, Hashable {
     public var readers: Int
     /// How long a statement waits for a lock another process holds before failing with `busy`.
     public var busyTimeout: Duration
+    /// Whether WAL checkpoints run on a thread of their own (`true`) or inside the commit that
+    /// crosses 1000 WAL pages, as SQLite does by default (`false`).
+    public var backgroundCheckpoints: Bool
     /// A cap on the database size in pages (`PRAGMA max_page_count`); past it writes fail with
     /// `StoreError.Code.full` and nothing committed is lost. `nil`: no cap.
     public var maxPageCount: Int?
@@ -32,6 +35,7 @@ public struct StoreConfiguration: Sendable, Hashable {
         maxBatchDelay: Duration = .zero,
         readers: Int = 2,
         busyTimeout: Duration = .seconds(5),
+        backgroundCheckpoints: Bool = true,
         maxPageCount: Int? = nil
     ) {
         self.durability = durability
@@ -39,6 +43,7 @@ public struct StoreConfiguration: Sendable, Hashable {
         self.maxBatchDelay = max(.zero, maxBatchDelay)
         self.readers = max(1, readers)
         self.busyTimeout = busyTimeout
+        self.backgroundCheckpoints = backgroundCheckpoints
         self.maxPageCount = maxPageCount
     }
 }

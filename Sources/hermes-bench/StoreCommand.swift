@@ -36,6 +36,9 @@ struct StoreCommand: AsyncParsableCommand {
         @Option(name: .long, help: "The most writes in one transaction.")
         var maxBatch: Int = StoreConfiguration().maxBatchSize
 
+        @Flag(name: .long, help: "Checkpoint the WAL inside commits, as SQLite does by default, not on a thread of its own.")
+        var inlineCheckpoints = false
+
         @Option(name: .long, help: "Directory for the temporary database files.")
         var directory: String = FileManager.default.temporaryDirectory.path
 
@@ -70,6 +73,7 @@ struct StoreCommand: AsyncParsableCommand {
                 options.configuration.durability = StoreConfiguration.Durability(rawValue: durability) ?? .normal
                 options.configuration.maxBatchDelay = Duration(parsing: maxBatchDelay) ?? .zero
                 options.configuration.maxBatchSize = maxBatch
+                options.configuration.backgroundCheckpoints = !inlineCheckpoints
                 let result = try await StoreBenchmark(options: options).run()
                 results.append(result)
                 if !json { Self.print(result) }

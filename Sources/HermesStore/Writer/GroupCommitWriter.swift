@@ -21,6 +21,7 @@ final class GroupCommitWriter: @unchecked Sendable {
     private let maxBatchSize: Int
     private let maxBatchDelay: Duration
     private let statistics: StatisticsRecorder
+    private let checkpointer: WALCheckpointer?
 
     // Guarded by `condition`.
     private let condition = NSCondition()
@@ -39,6 +40,13 @@ final class GroupCommitWriter: @unchecked Sendable {
         self.maxBatchSize = configuration.maxBatchSize
         self.maxBatchDelay = configuration.maxBatchDelay
         self.statistics = statistics
+        if configuration.backgroundCheckpoints {
+            let checkpointer = try WALCheckpointer(path: connection.path, busyTimeout: configuration.busyTimeout)
+            checkpointer.attach(to: connection)
+            self.checkpointer = checkpointer
+        } else {
+            self.checkpointer = nil
+        }
         let thread = Thread { [self] in run() }
         thread.name = "hermes-store-writer"
         thread.start()
@@ -91,6 +99,7 @@ final class GroupCommitWriter: @unchecked Sendable {
             commit(batch)
             batch.removeAll(keepingCapacity: true)
         }
+        checkpointer?.stop()
         // A clean close leaves no WAL behind, as the Python project's close does.
         try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         connection.close()
