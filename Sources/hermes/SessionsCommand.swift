@@ -17,13 +17,7 @@ struct SessionsCommand: AsyncParsableCommand {
         @Option(name: .long, help: "The session database (env HERMES_DB; default ~/.hermes/state.db).")
         var db: String?
 
-        var path: String {
-            if let db { return db }
-            let environment = ProcessInfo.processInfo.environment
-            if let path = environment["HERMES_DB"], !path.isEmpty { return path }
-            let home = environment["HERMES_HOME"] ?? (NSHomeDirectory() + "/.hermes")
-            return home + "/state.db"
-        }
+        var path: String { DatabaseLocation.resolve(db) }
 
         /// Opens the store for reading; a missing file is an error here, not a new database.
         func withStore<T: Sendable>(_ body: (SQLiteSessionStore) async throws -> T) async throws -> T {

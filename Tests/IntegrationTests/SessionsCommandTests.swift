@@ -1,5 +1,6 @@
 import Foundation
 import HermesCore
+import HermesSimulators
 import HermesStore
 import Testing
 
@@ -12,6 +13,10 @@ struct SessionsCommandTests {
     }
 
     private func run(_ arguments: String...) throws -> (status: Int32, output: String, error: String) {
+        try run(arguments)
+    }
+
+    private func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.hermes)
         process.arguments = arguments
@@ -78,5 +83,40 @@ struct SessionsCommandTests {
         #expect(result.status == 1)
         #expect(result.error.hasPrefix("hermes: \(path): the file is not an SQLite database"))
         #expect(FileManager.default.contents(atPath: path) == Data("hello".utf8))
+    }
+
+    @Test("hermes chat records its session; --session continues it with the history loaded")
+    func chatRecordsAndContinues() async throws {
+        let directory = NSTemporaryDirectory() + "hermes-cli-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/state.db"
+        var config = LLMSimulatorConfig()
+        config.replyText = "Noted."
+        config.firstToken = .init(median: .milliseconds(1), p99: .milliseconds(2))
+        let simulator = LLMSimulator(config: config)
+        try await simulator.withServer { baseURL in
+            let first = try run(["chat", "--base-url", baseURL, "--db", path, "--toolsets", "todo", "remember the number 42"])
+            #expect(first.status == 0, "\(first.error)")
+            #expect(first.output == "Noted.\n")
+            let id = try #require(first.error.split(separator: " ").dropFirst().first.map(String.init), "prints the session id")
+
+            let second = try run(["chat", "--base-url", baseURL, "--db", path, "--session", id, "--toolsets", "todo", "and now?"])
+            #expect(second.status == 0, "\(second.error)")
+
+            let unknown = try run(["chat", "--base-url", baseURL, "--db", path, "--session", "nope", "hi"])
+            #expect(unknown.status == 1)
+            #expect(unknown.error.contains("no session nope"))
+
+            try await withSessionStore(at: path) { store in
+                let history = try await store.history(of: SessionID(id))
+                #expect(history.map(\.content) == ["remember the number 42", "Noted.", "and now?", "Noted."])
+                let record = try #require(try await store.session(SessionID(id)))
+                #expect(record.source == "cli")
+                #expect(record.messageCount == 4)
+                #expect(record.apiCallCount == 2)
+            }
+        }
+        let requests = simulator.stats().requests
+        #expect(requests == 2, "the failed --session run never called the model")
     }
 }
