@@ -109,6 +109,43 @@ struct StoreErrorTests {
         }
     }
 
+    @Test("a really full disk (a 2 MiB tmpfs, where mounting is allowed): acknowledged messages survive")
+    func fullFilesystem() async throws {
+        try await withTemporaryDirectory { directory in
+            let mountPoint = directory + "/small"
+            try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+            guard getuid() == 0, shell("mount -t tmpfs -o size=2m tmpfs \(mountPoint)") else {
+                print("skipped: mounting a small tmpfs needs root; the max_page_count test covers full databases")
+                return
+            }
+            defer { _ = shell("umount \(mountPoint)") }
+            let path = mountPoint + "/state.db"
+            var acknowledged = 0
+            var failure: StoreError?
+            try await withSessionStore(at: path) { store in
+                let id = SessionID("disk")
+                try await store.createSession(NewSession(id: id, source: "cli"))
+                let text = String(repeating: "the disk fills up ", count: 60)
+                for index in 0..<5000 {
+                    do {
+                        acknowledged += try await store.append([.user("\(index) \(text)")], to: id).count
+                    } catch {
+                        failure = error as? StoreError
+                        break
+                    }
+                }
+            }
+            let error = try #require(failure)
+            #expect(error.code == .full || error.code == .io)
+            #expect(error.description.hasPrefix(path))
+            #expect(acknowledged > 0)
+            // Reading back needs no new space: every acknowledged message is there.
+            let count = try python(
+                "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"select count(*) from messages\").fetchone()[0])", path)
+            #expect(Int(count.trimmingCharacters(in: .whitespacesAndNewlines)) == acknowledged)
+        }
+    }
+
     @Test("a read-only directory gives a clear error naming the file")
     func readOnlyDirectory() async throws {
         try await withTemporaryDirectory { directory in
