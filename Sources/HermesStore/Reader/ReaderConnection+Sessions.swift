@@ -1,3 +1,4 @@
+import Foundation
 import HermesCore
 
 extension ReaderConnection {
@@ -22,7 +23,7 @@ extension ReaderConnection {
         var sql = "SELECT \(Self.sessionColumns) FROM sessions s"
         var values: [SQLiteValue] = []
         if let sources = query.sources {
-            sql += " WHERE s.source IN (\(placeholders(sources.count)))"
+            sql += " WHERE s.source IN (\(parameterMarkers(sources.count)))"
             values += sources.map(SQLiteValue.text)
         }
         sql += " ORDER BY s.started_at DESC, s.id DESC LIMIT ? OFFSET ?"
@@ -45,7 +46,7 @@ extension ReaderConnection {
     }
 
     private static func sessionRecord(_ row: SQLiteStatement) -> SessionRecord {
-        let raw = (row.text(17) ?? "").trimmingWhitespace
+        let raw = (row.text(17) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let preview = raw.count > 60 ? String(raw.prefix(60)) + "..." : raw
         return SessionRecord(
             id: SessionID(row.text(0) ?? ""), source: row.text(1) ?? "", model: row.text(2), title: row.text(3),
@@ -58,15 +59,7 @@ extension ReaderConnection {
     }
 }
 
-func placeholders(_ count: Int) -> String {
+/// `?, ?, ?` for an `IN (…)` list of `count` bound values.
+func parameterMarkers(_ count: Int) -> String {
     Array(repeating: "?", count: count).joined(separator: ", ")
-}
-
-extension String {
-    var trimmingWhitespace: String {
-        var slice = Substring(self)
-        while slice.first?.isWhitespace == true { slice.removeFirst() }
-        while slice.last?.isWhitespace == true { slice.removeLast() }
-        return String(slice)
-    }
 }

@@ -33,10 +33,8 @@ final class ReaderPool: Sendable {
                 defer { self.idle.withLock { $0.append(connection) } }
                 return try body(connection)
             }
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError(.closed, path: path, message: "the store is closed", cause: "\(error)")
+        } catch is NIOThreadPoolError.ThreadPoolInactive {
+            throw StoreError(.closed, path: path, message: "the store is closed")
         }
     }
 

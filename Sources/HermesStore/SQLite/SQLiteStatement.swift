@@ -14,10 +14,6 @@ enum SQLiteValue: Sendable, Hashable {
         default: nil
         }
     }
-
-    var string: String? {
-        if case .text(let value) = self { value } else { nil }
-    }
 }
 
 /// SQLite copies bound text before `bind` returns, so Swift strings need not outlive the call.
@@ -49,10 +45,6 @@ final class SQLiteStatement: @unchecked Sendable {
         value.withUTF8 { bytes in
             _ = sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), transient)
         }
-    }
-
-    func bind(_ value: Int64?, at index: Int32) {
-        if let value { sqlite3_bind_int64(handle, index, value) } else { sqlite3_bind_null(handle, index) }
     }
 
     func bind(_ value: Int, at index: Int32) { sqlite3_bind_int64(handle, index, Int64(value)) }
@@ -93,10 +85,6 @@ final class SQLiteStatement: @unchecked Sendable {
         defer { reset() }
         _ = try step()
     }
-
-    var columnCount: Int32 { sqlite3_column_count(handle) }
-
-    func columnName(_ index: Int32) -> String { String(cString: sqlite3_column_name(handle, index)) }
 
     func isNull(_ index: Int32) -> Bool { sqlite3_column_type(handle, index) == SQLITE_NULL }
 

@@ -1,3 +1,4 @@
+import Foundation
 import HermesCore
 
 #if canImport(Glibc)
@@ -58,19 +59,13 @@ enum SchemaSetup {
     }
 
     private static func makeParentDirectory(of path: String) throws(StoreError) {
-        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
-        let directory = String(path[..<slash])
-        var info = stat()
-        if stat(directory, &info) == 0 { return }
-        var prefix = directory.hasPrefix("/") ? "/" : ""
-        for component in directory.split(separator: "/") {
-            prefix += component
-            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw StoreError(
-                    .cannotOpen, path: path,
-                    message: "cannot create the directory \(prefix): \(String(cString: strerror(errno)))")
-            }
-            prefix += "/"
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError(
+                .cannotOpen, path: path,
+                message: "cannot create the directory \(directory): \(error.localizedDescription)")
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 /// Turns what a person typed into an FTS5 `MATCH` expression that cannot fail to parse, keeping
 /// the Python project's rules so both implementations find the same messages:
 ///
@@ -46,7 +47,7 @@ struct FullTextQuery: Sendable, Hashable {
 
         var expression = words.map(Self.quoteJoinedWords).joined(separator: " ")
         for (index, phrase) in quoted.enumerated() {
-            expression = expression.replacingAll("\u{0}\(index)\u{0}", with: phrase)
+            expression = expression.replacingOccurrences(of: "\u{0}\(index)\u{0}", with: phrase)
         }
         self.expression = expression
     }
@@ -83,20 +84,6 @@ struct FullTextQuery: Sendable, Hashable {
 
     private static func isWordCharacter(_ character: Character) -> Bool {
         character.isLetter || character.isNumber || character == "_"
-    }
-}
-
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = Substring(self)
-        while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
     }
 }
 

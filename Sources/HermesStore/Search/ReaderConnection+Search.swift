@@ -1,3 +1,4 @@
+import Foundation
 import HermesCore
 
 extension ReaderConnection {
@@ -7,14 +8,14 @@ extension ReaderConnection {
         guard CJK.count(in: expression) > 0 else {
             return try searchIndex("messages_fts", matching: expression, query)
         }
-        let raw = expression.trimmingCharacters(in: "\"").trimmingWhitespace
+        let raw = expression.trimmingCharacters(in: CharacterSet(charactersIn: "\"")).trimmingCharacters(in: .whitespacesAndNewlines)
         let operators: Set<String> = ["AND", "OR", "NOT"]
         let words = raw.split(whereSeparator: \.isWhitespace).map(String.init)
         let terms = words.filter { !operators.contains($0.uppercased()) }
         let shortCJK = terms.contains { CJK.count(in: $0) > 0 && CJK.count(in: $0) < 3 }
         if CJK.count(in: raw) >= 3, !shortCJK {
             // Trigram matching needs at least three characters per term, quoted to keep % and *.
-            let trigram = words.map { operators.contains($0.uppercased()) ? $0 : "\"\($0.replacingAll("\"", with: "\"\""))\"" }
+            let trigram = words.map { operators.contains($0.uppercased()) ? $0 : "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" }
             return try searchIndex("messages_fts_trigram", matching: trigram.joined(separator: " "), query)
         }
         return try searchSubstrings(terms.isEmpty ? [raw] : terms, query)
@@ -27,7 +28,7 @@ extension ReaderConnection {
             clauses += " AND (m.active = 1 OR m.compacted = 1)"
         }
         if let sources = query.sources {
-            clauses += " AND s.source IN (\(placeholders(sources.count)))"
+            clauses += " AND s.source IN (\(parameterMarkers(sources.count)))"
             values += sources.map(SQLiteValue.text)
         }
         if let session = query.sessionID {
@@ -35,7 +36,7 @@ extension ReaderConnection {
             values.append(.text(session.rawValue))
         }
         if let roles = query.roles {
-            clauses += " AND m.role IN (\(placeholders(roles.count)))"
+            clauses += " AND m.role IN (\(parameterMarkers(roles.count)))"
             values += roles.map { .text($0.rawValue) }
         }
         return clauses
@@ -67,7 +68,8 @@ extension ReaderConnection {
         var values: [SQLiteValue] = [.text(terms[0])]
         var alternatives: [String] = []
         for term in terms {
-            let escaped = term.replacingAll("\\", with: "\\\\").replacingAll("%", with: "\\%").replacingAll("_", with: "\\_")
+            let escaped = term.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_")
             alternatives.append(
                 "m.content LIKE ? ESCAPE '\\' OR m.tool_name LIKE ? ESCAPE '\\' OR m.tool_calls LIKE ? ESCAPE '\\'")
             values += Array(repeating: .text("%\(escaped)%"), count: 3)
@@ -96,14 +98,5 @@ extension ReaderConnection {
                 sessionStartedAt: statement.double(8), rank: ranked ? statement.double(9) : nil))
         }
         return hits
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: Character) -> String {
-        var slice = Substring(self)
-        while slice.first == set { slice.removeFirst() }
-        while slice.last == set { slice.removeLast() }
-        return String(slice)
     }
 }
