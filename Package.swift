@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -66,6 +68,21 @@ let package = Package(
             ]
         ),
         .target(
+            name: "HermesGateway",
+            dependencies: [
+                "HermesCore", "HermesLLM", "HermesTools", "HermesAgent", "HermesStore", "HermesTelemetry",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "HermesSimulators",
             dependencies: [
                 "HermesCore",
@@ -86,8 +103,9 @@ let package = Package(
         .executableTarget(
             name: "hermes",
             dependencies: [
-                "HermesCore", "HermesLLM", "HermesTools", "HermesAgent", "HermesStore", "CJemalloc",
+                "HermesCore", "HermesLLM", "HermesTools", "HermesAgent", "HermesStore", "HermesGateway", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
@@ -109,9 +127,14 @@ let package = Package(
             dependencies: ["HermesStore", "HermesCore", "HermesTelemetry"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "HermesGatewayTests", dependencies: ["HermesGateway", "HermesCore", "HermesAgent", "HermesLLM", "HermesTools"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["HermesAgent", "HermesLLM", "HermesTools", "HermesStore", "HermesSimulators", "HermesBench"]
+            dependencies: [
+                "HermesAgent", "HermesLLM", "HermesTools", "HermesStore", "HermesGateway", "HermesSimulators", "HermesBench",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
     ]
 )

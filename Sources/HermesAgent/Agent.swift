@@ -43,7 +43,12 @@ public actor Agent {
     public nonisolated var sessionID: SessionID { context.sessionID }
 
     /// Runs one turn for the user's `text`; `onEvent` sees text deltas and tool progress.
-    public func respond(to text: String, onEvent: AgentEventHandler? = nil) async throws -> TurnResult {
+    ///
+    /// `instructions` are added to the system prompt for this turn only (an API caller's own
+    /// system message); they are not part of the history.
+    public func respond(
+        to text: String, instructions: String? = nil, onEvent: AgentEventHandler? = nil
+    ) async throws -> TurnResult {
         guard !running else {
             throw AgentError(.busy, "session \(context.sessionID) is already running a turn; wait for it to finish")
         }
@@ -58,6 +63,8 @@ public actor Agent {
         var toolTime = Duration.zero
         var firstToken: Duration?
         var toolRuns: [ToolRun] = []
+        var systemPrompt = configuration.systemPrompt
+        if let instructions, !instructions.isEmpty { systemPrompt += "\n\n" + instructions }
         var forward: ChatEventHandler?
         if let onEvent {
             forward = { @Sendable event in
@@ -68,7 +75,7 @@ public actor Agent {
         while modelCalls < configuration.maxIterations {
             try Task.checkCancellation()
             let request = ChatRequest(
-                model: configuration.model, messages: [.system(configuration.systemPrompt)] + history + added,
+                model: configuration.model, messages: [.system(systemPrompt)] + history + added,
                 tools: toolSpecs, stream: configuration.stream, maxTokens: configuration.maxTokens,
                 temperature: configuration.temperature
             )

@@ -1,14 +1,6 @@
 import Foundation
 import HermesCore
 
-/// A coding key for any string, used to find keys a config type does not know.
-struct AnyCodingKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
-}
-
 /// Errors of the simulators: a bad configuration file, or a server that could not start.
 public struct SimulatorError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, for a person: the file, the key and what to write instead.
@@ -21,12 +13,8 @@ public struct SimulatorError: Error, Sendable, CustomStringConvertible {
 extension Decoder {
     /// Throws when the object being decoded has a key outside `known`, naming it and the keys allowed.
     func rejectUnknownKeys(_ known: Set<String>) throws {
-        let container = try self.container(keyedBy: AnyCodingKey.self)
-        for key in container.allKeys where !known.contains(key.stringValue) {
-            let path = (codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: ".")
-            throw SimulatorError(
-                "unknown key \"\(path)\"; allowed here: \(known.sorted().joined(separator: ", "))"
-            )
+        if let path = try firstUnknownKey(among: known) {
+            throw SimulatorError("unknown key \"\(path)\"; allowed here: \(known.sorted().joined(separator: ", "))")
         }
     }
 }

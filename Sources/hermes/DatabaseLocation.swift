@@ -4,7 +4,8 @@ import Foundation
 /// (`~/.hermes/state.db`, where the Python project keeps it).
 enum DatabaseLocation {
     static func resolve(_ explicit: String?) -> String {
-        if let explicit { return explicit }
+        // A path from a settings file is not expanded by a shell.
+        if let explicit { return (explicit as NSString).expandingTildeInPath }
         let environment = ProcessInfo.processInfo.environment
         if let path = environment["HERMES_DB"], !path.isEmpty { return path }
         let home = environment["HERMES_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.hermes")

@@ -8,6 +8,6 @@ struct Hermes: AsyncParsableCommand {
         commandName: "hermes",
         abstract: "The Hermes agent runtime, in Swift.",
         version: HermesVersion.current,
-        subcommands: [ChatCommand.self, SessionsCommand.self]
+        subcommands: [ChatCommand.self, GatewayCommand.self, SessionsCommand.self]
     )
 }

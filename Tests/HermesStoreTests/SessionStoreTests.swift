@@ -7,6 +7,20 @@ import Testing
 struct SessionStoreTests {
     static let call = ToolCall(id: "call_1", name: "read_file", arguments: #"{"path":"a.txt"}"#)
 
+    @Test("a read ends its snapshot: the next read on the same connection sees later commits")
+    func readsDoNotKeepOldSnapshots() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try await SQLiteSessionStore.open(at: directory + "/state.db", configuration: StoreConfiguration(readers: 1))
+            let id = SessionID("snapshot")
+            try await store.createSession(NewSession(id: id, source: "cli"))
+            // One row stepped, not run to the end: the statement must not keep its read transaction.
+            #expect(try await store.session(id) != nil)
+            try await store.append([.user("after the read")], to: id)
+            #expect(try await store.history(of: id) == [.user("after the read")])
+            await store.close()
+        }
+    }
+
     @Test("a turn's messages come back in order, with tool calls, and the session row counts them")
     func roundTrip() async throws {
         try await withTemporaryDirectory { directory in

@@ -40,7 +40,6 @@ struct AgentTurnIntegrationTests {
             let toolMessages = result.messages.filter { $0.role == .tool }
             #expect(toolMessages.map(\.toolCallID) == runs.map { Optional($0.call.id) })
             #expect(toolMessages.map(\.content) == runs.map { Optional($0.result) })
-            #expect(result.toolTime < .milliseconds(900), "two of the three sleeps overlapped")
         }
     }
 

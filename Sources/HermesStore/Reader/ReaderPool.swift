@@ -30,7 +30,10 @@ final class ReaderPool: Sendable {
                 guard let connection = self.idle.withLock({ $0.popLast() }) else {
                     throw StoreError(.closed, path: path, message: "the store is closed")
                 }
-                defer { self.idle.withLock { $0.append(connection) } }
+                defer {
+                    connection.endRead()
+                    self.idle.withLock { $0.append(connection) }
+                }
                 return try body(connection)
             }
         } catch is NIOThreadPoolError.ThreadPoolInactive {
@@ -57,6 +60,10 @@ final class ReaderPool: Sendable {
 final class ReaderConnection: @unchecked Sendable {
     let connection: SQLiteConnection
     private var statements: [String: SQLiteStatement] = [:]
+    /// Statements stepped during the current read. A statement left mid-result keeps its read
+    /// transaction open: later reads on this connection would see that old snapshot, and WAL
+    /// checkpoints would wait for it. So each read resets what it used when it ends.
+    private var used: [SQLiteStatement] = []
     /// Search builds its SQL from the filters given, so the cache is bounded; past the bound it
     /// starts over rather than growing without limit.
     private let maxStatements = 64
@@ -67,11 +74,19 @@ final class ReaderConnection: @unchecked Sendable {
     func statement(_ sql: String) throws(StoreError) -> SQLiteStatement {
         if let cached = statements[sql] {
             cached.reset()
+            used.append(cached)
             return cached
         }
         if statements.count >= maxStatements { statements.removeAll() }
         let statement = try connection.prepare(sql)
         statements[sql] = statement
+        used.append(statement)
         return statement
+    }
+
+    /// Resets every statement the read used, ending its read transaction.
+    func endRead() {
+        for statement in used { statement.reset() }
+        used.removeAll(keepingCapacity: true)
     }
 }

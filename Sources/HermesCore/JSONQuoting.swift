@@ -1,9 +1,9 @@
 /// Writes a string as a JSON string literal, quotes included.
 ///
-/// The simulators build their response chunks by hand: a streamed reply is hundreds of tiny
-/// fixed-shape chunks, and going through JSONEncoder for each would make the simulator, not the
-/// system under test, the bottleneck of a benchmark.
-func jsonQuoted(_ text: String) -> String {
+/// The gateway and the simulators build their streamed chunks by hand: a streamed reply is
+/// hundreds of tiny fixed-shape chunks, and going through JSONEncoder for each would cost more
+/// than everything else on that path.
+public func jsonQuoted(_ text: String) -> String {
     var out = "\""
     out.reserveCapacity(text.utf8.count + 2)
     for scalar in text.unicodeScalars {

@@ -1,0 +1,174 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import HermesAgent
+import HermesCore
+import HermesStore
+import Hummingbird
+import NIOCore
+import NIOFoundationCompat
+
+/// The OpenAI-compatible API of the Python project's API server: `POST /v1/chat/completions`
+/// (streamed or not, session continuity through `X-Hermes-Session-Id`), `GET /v1/models`.
+struct OpenAIRoutes: Sendable {
+    let runner: TurnRunner
+    let configuration: GatewayConfiguration
+
+    static let sessionHeader = HTTPField.Name("X-Hermes-Session-Id")!
+    /// The longest session id accepted in the header, as in the Python server.
+    static let maxSessionIDLength = 256
+
+    func register(on router: Router<BasicRequestContext>) {
+        let group = router.group("v1").add(middleware: BearerAuthMiddleware(apiKey: configuration.apiKey))
+        group.get("models") { _, _ in models() }
+        group.post("chat/completions") { request, _ in
+            var request = request
+            let body = try await request.collectBody(upTo: configuration.maxBodyBytes)
+            return try await chatCompletion(request, body: Data(buffer: body))
+        }
+    }
+
+    private func models() -> Response {
+        let name = jsonQuoted(configuration.advertisedModel)
+        let now = Int(Date().timeIntervalSince1970)
+        return Self.json(
+            #"{"object":"list","data":[{"id":\#(name),"object":"model","created":\#(now),"owned_by":"hermes","permission":[],"root":\#(name),"parent":null}]}"#
+        )
+    }
+
+    private func chatCompletion(_ request: Request, body data: Data) async throws -> Response {
+        let body = try ChatCompletionBody(parsing: data)
+        let (session, continued) = try sessionID(for: request, body: body)
+        let turnRequest = TurnRequest(
+            session: NewSession(
+                id: session, source: "api_server", model: body.model ?? configuration.advertisedModel,
+                systemPrompt: body.instructions),
+            text: body.input, history: continued ? nil : body.history, instructions: body.instructions)
+        let turn: AdmittedTurn
+        do {
+            turn = try runner.admit(turnRequest)
+        } catch {
+            throw OpenAIError(error, retryAfterSeconds: configuration.retryAfterSeconds)
+        }
+        let writer = CompletionWriter(
+            model: body.model ?? configuration.advertisedModel, created: Int(Date().timeIntervalSince1970))
+        if body.stream { return stream(turn, writer: writer) }
+        do {
+            let result = try await turn.run()
+            var response = Self.json(writer.completion(result))
+            response.headers[Self.sessionHeader] = session.rawValue
+            return response
+        } catch {
+            var failure = OpenAIError(error, retryAfterSeconds: configuration.retryAfterSeconds)
+            failure.headers[Self.sessionHeader] = session.rawValue
+            throw failure
+        }
+    }
+
+    /// The session of a request: the `X-Hermes-Session-Id` header (continued from the store), or,
+    /// like the Python server, one derived from the system prompt and the first user message,
+    /// with the history taken from the request.
+    private func sessionID(for request: Request, body: ChatCompletionBody) throws(OpenAIError) -> (SessionID, Bool) {
+        guard let header = request.headers[Self.sessionHeader]?.trimmingCharacters(in: .whitespaces), !header.isEmpty
+        else {
+            let seed = "\(body.instructions ?? "")\n\(body.firstUserText)"
+            let digest = SHA256.hash(data: Data(seed.utf8)).map { String(format: "%02x", $0) }.joined()
+            return (SessionID("api-" + digest.prefix(16)), false)
+        }
+        guard configuration.apiKey != nil else {
+            throw OpenAIError(
+                .forbidden,
+                "Session continuation requires API key authentication. Configure API_SERVER_KEY to enable this feature.")
+        }
+        guard header.count <= Self.maxSessionIDLength else {
+            throw OpenAIError(.badRequest, "Session ID too long (at most \(Self.maxSessionIDLength) characters)")
+        }
+        guard Self.isSafeSessionID(header) else {
+            throw OpenAIError(.badRequest, "Invalid session ID: control characters, '..', '/' and '\\' are not allowed")
+        }
+        return (SessionID(header), true)
+    }
+
+    /// Refuses ids that could escape a directory when used in a file name, as the Python server does.
+    static func isSafeSessionID(_ id: String) -> Bool {
+        if id.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) { return false }
+        if id.contains("..") || id.contains("/") || id.contains("\\") { return false }
+        let scalars = Array(id.unicodeScalars.prefix(2))
+        if scalars.count == 2, scalars[1] == ":", scalars[0].properties.isAlphabetic { return false }
+        return true
+    }
+
+    /// Answers with server-sent events: the role chunk now, then text and tool progress as the
+    /// turn produces them, then the finish chunk once the turn is stored.
+    private func stream(_ turn: AdmittedTurn, writer: CompletionWriter) -> Response {
+        let headers: HTTPFields = [
+            .contentType: "text/event-stream", .cacheControl: "no-cache",
+            HTTPField.Name("X-Accel-Buffering")!: "no", Self.sessionHeader: turn.request.session.id.rawValue,
+        ]
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { body in
+                try await body.write(ByteBuffer(string: writer.roleChunk))
+                let (events, feed) = AsyncStream<StreamItem>.makeStream()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        let outcome: Result<TurnResult, GatewayError>
+                        do throws(GatewayError) {
+                            outcome = .success(try await turn.run { feed.yield(.event($0)) })
+                        } catch {
+                            outcome = .failure(error)
+                        }
+                        feed.yield(.finished(outcome))
+                        feed.finish()
+                    }
+                    for await item in events {
+                        switch item {
+                        case .event(.textDelta(let text)):
+                            try await body.write(ByteBuffer(string: writer.contentChunk(text)))
+                        case .event(let progress):
+                            if let text = writer.toolProgress(progress) { try await body.write(ByteBuffer(string: text)) }
+                        case .finished(let outcome):
+                            try await body.write(ByteBuffer(string: writer.finish(outcome)))
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                try await body.finish(nil)
+            })
+    }
+
+    private enum StreamItem: Sendable {
+        case event(AgentEvent)
+        case finished(Result<TurnResult, GatewayError>)
+    }
+
+    static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// Requires `Authorization: Bearer <API_SERVER_KEY>` when a key is configured, compared in
+/// constant time; answers 401 `invalid_api_key` otherwise, as the Python server does.
+struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
+    let apiKey: String?
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let apiKey else { return try await next(request, context) }
+        let header = request.headers[.authorization] ?? ""
+        guard header.hasPrefix("Bearer "),
+            constantTimeEqual(Array(header.dropFirst(7).trimmingCharacters(in: .whitespaces).utf8), Array(apiKey.utf8))
+        else {
+            throw OpenAIError(.unauthorized, "Invalid API key", code: "invalid_api_key")
+        }
+        return try await next(request, context)
+    }
+}
+
+/// Compares two byte strings in time that depends only on their lengths, so a caller cannot
+/// find a secret byte by byte from response times.
+func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+    guard lhs.count == rhs.count else { return false }
+    var difference: UInt8 = 0
+    for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
+    return difference == 0
+}

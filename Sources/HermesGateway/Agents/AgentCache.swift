@@ -1,0 +1,92 @@
+import HermesAgent
+import HermesCore
+import OrderedCollections
+import Synchronization
+
+/// The agents of recently active sessions: at most `capacity`, each dropped once idle for
+/// `idleTTL`. A dropped agent is rebuilt from the store on its session's next turn, so the cache
+/// holds nothing that cannot be lost.
+///
+/// Least recently used first in one `OrderedDictionary`: since use order is also idle order, the
+/// expired entries are always at the front, and a sweep costs only what it removes.
+public final class AgentCache: Sendable {
+    /// The most agents kept.
+    public let capacity: Int
+    /// How long an unused agent is kept.
+    public let idleTTL: Duration
+    private let clock: @Sendable () -> ContinuousClock.Instant
+    private let state = Mutex(State())
+
+    private struct Entry {
+        var agent: Agent
+        var lastUsed: ContinuousClock.Instant
+    }
+
+    private struct State {
+        var entries: OrderedDictionary<SessionID, Entry> = [:]
+        var evictions = 0
+    }
+
+    /// Makes an empty cache. `clock` is for tests.
+    public init(
+        capacity: Int, idleTTL: Duration, clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+    ) {
+        self.capacity = max(1, capacity)
+        self.idleTTL = idleTTL
+        self.clock = clock
+    }
+
+    /// The agent of `session`, marked as just used; `nil` when it is not cached (or expired).
+    public func agent(for session: SessionID) -> Agent? {
+        let now = clock()
+        return state.withLock { state in
+            sweep(&state, now: now)
+            guard var entry = state.entries.removeValue(forKey: session) else { return nil }
+            entry.lastUsed = now
+            state.entries[session] = entry
+            return entry.agent
+        }
+    }
+
+    /// Keeps `agent` for `session`, evicting the least recently used agent when full.
+    public func insert(_ agent: Agent, for session: SessionID) {
+        let now = clock()
+        state.withLock { state in
+            sweep(&state, now: now)
+            state.entries.removeValue(forKey: session)
+            state.entries[session] = Entry(agent: agent, lastUsed: now)
+            while state.entries.count > capacity {
+                state.entries.removeFirst()
+                state.evictions += 1
+            }
+        }
+    }
+
+    /// Drops the agent of `session` (its state is no longer what the store holds).
+    public func remove(_ session: SessionID) {
+        _ = state.withLock { $0.entries.removeValue(forKey: session) }
+    }
+
+    /// Drops agents idle for longer than `idleTTL`; returns how many are left.
+    @discardableResult
+    public func sweep() -> Int {
+        let now = clock()
+        return state.withLock { state in
+            sweep(&state, now: now)
+            return state.entries.count
+        }
+    }
+
+    /// Agents cached now (expired ones not yet swept included).
+    public var count: Int { state.withLock { $0.entries.count } }
+
+    /// Agents dropped so far, for capacity or idleness.
+    public var evictions: Int { state.withLock { $0.evictions } }
+
+    private func sweep(_ state: inout State, now: ContinuousClock.Instant) {
+        while let first = state.entries.values.first, now - first.lastUsed > idleTTL {
+            state.entries.removeFirst()
+            state.evictions += 1
+        }
+    }
+}

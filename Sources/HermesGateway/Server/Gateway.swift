@@ -1,0 +1,85 @@
+import Foundation
+import HermesCore
+import HermesStore
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// The gateway server: the OpenAI-compatible API and health checks over one `TurnRunner`.
+///
+/// Run it with `run(store:onRunning:)`, which also stops it gracefully on SIGTERM or SIGINT:
+/// it takes no new turns, lets the admitted ones finish (within `shutdownGracePeriod`), then
+/// closes the store so every finished turn is on disk.
+public struct Gateway: Sendable {
+    /// The settings in force.
+    public let configuration: GatewayConfiguration
+    /// Runs the turns.
+    public let runner: TurnRunner
+    private let logger: Logger
+
+    /// Makes a gateway whose agents come from `makeAgent` and whose turns are stored in `store`.
+    public init(
+        configuration: GatewayConfiguration, store: any SessionStore, logger: Logger = Logger(label: "hermes.gateway"),
+        makeAgent: @escaping AgentFactory
+    ) {
+        self.configuration = configuration
+        self.logger = logger
+        runner = TurnRunner(
+            store: store,
+            router: SessionRouter(
+                maxConcurrentTurns: configuration.maxConcurrentTurns,
+                maxQueuedPerSession: configuration.maxQueuedPerSession),
+            agents: AgentCache(capacity: configuration.agentCacheSize, idleTTL: configuration.agentIdleTTL),
+            logger: logger, makeAgent: makeAgent)
+    }
+
+    /// The HTTP routes.
+    public func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: ErrorMiddleware(logger: logger))
+        let health: @Sendable (Request, BasicRequestContext) -> Response = { _, _ in
+            OpenAIRoutes.json(#"{"status":"ok","platform":"hermes-agent","version":"\#(HermesVersion.current)"}"#)
+        }
+        router.get("health", use: health)
+        router.get("v1/health", use: health)
+        OpenAIRoutes(runner: runner, configuration: configuration).register(on: router)
+        return router
+    }
+
+    /// The server as a Hummingbird application; `onRunning` gets the bound port.
+    public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        var quiet = logger
+        // Hummingbird logs every connection at info; the gateway logs what matters itself.
+        if quiet.logLevel < .warning { quiet.logLevel = .warning }
+        let port = configuration.port
+        return Application(
+            router: makeRouter(),
+            configuration: .init(address: .hostname(configuration.host, port: port), serverName: "hermes-gateway"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: quiet)
+    }
+
+    /// Serves until SIGTERM or SIGINT (or cancellation), then shuts down gracefully: refuses new
+    /// turns, waits for running ones, and closes `store` last.
+    public func run(
+        store: some SessionStore & Service, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        var group = ServiceGroupConfiguration(
+            services: [store, makeApplication(onRunning: onRunning), ShutdownNotice(runner: runner)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod
+        try await ServiceGroup(configuration: group).run()
+    }
+}
+
+/// First to hear of a graceful shutdown (services stop in reverse order): makes the runner
+/// refuse new turns while the server lets the admitted ones finish.
+private struct ShutdownNotice: Service {
+    let runner: TurnRunner
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        runner.stopAccepting()
+    }
+}

@@ -1,0 +1,145 @@
+import AsyncHTTPClient
+import Foundation
+import HermesCore
+import HermesSimulators
+import HermesStore
+import NIOCore
+import NIOHTTP1
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `hermes gateway` run as people run it: a real process, stopped with SIGTERM.
+@Suite("hermes gateway process", .timeLimit(.minutes(2)))
+struct GatewayProcessTests {
+    private static var hermes: String {
+        let testBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent("hermes").path
+    }
+
+    @Test("SIGTERM during 50 in-flight turns: every one is answered and stored, and the process exits 0")
+    func gracefulShutdownLosesNothing() async throws {
+        var config = LLMSimulatorConfig()
+        config.firstToken = .init(median: .milliseconds(1500))
+        let simulator = LLMSimulator(config: config)
+        let directory = NSTemporaryDirectory() + "hermes-gateway-process-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await simulator.withServer { llm in
+            let gateway = try GatewayProcess(
+                arguments: ["gateway", "--port", "0", "--db", directory + "/state.db"],
+                environment: ["HERMES_BASE_URL": llm, "API_SERVER_KEY": "k"])
+            let baseURL = try await gateway.listeningURL()
+            #expect(baseURL.hasPrefix("http://127.0.0.1:"))
+            // One connection per request: the shared client's pool (8 per host) would queue them.
+            var clientConfiguration = HTTPClient.Configuration()
+            clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+            let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfiguration)
+            defer { _ = client.shutdown() }
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<50 {
+                    group.addTask {
+                        var request = HTTPClientRequest(url: baseURL + "/v1/chat/completions")
+                        request.method = .POST
+                        request.headers.add(name: "Authorization", value: "Bearer k")
+                        request.headers.add(name: "X-Hermes-Session-Id", value: "inflight-\(index)")
+                        request.body = .bytes(ByteBuffer(string: #"{"messages":[{"role":"user","content":"turn \#(index)"}]}"#))
+                        let response = try await client.execute(request, timeout: .seconds(60))
+                        _ = try await response.body.collect(upTo: 1 << 20)
+                        return Int(response.status.code)
+                    }
+                }
+                // Every turn is waiting for its model reply: now stop the gateway.
+                while simulator.stats().requests < 50 { try await Task.sleep(for: .milliseconds(10)) }
+                gateway.signal(SIGTERM)
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: 200, count: 50))
+            let status = await gateway.exitStatus()
+            #expect(status == 0, "stderr: \(gateway.standardError)")
+        }
+        try await withSessionStore(at: directory + "/state.db") { store in
+            for index in 0..<50 {
+                let history = try await store.history(of: SessionID("inflight-\(index)"))
+                #expect(history.map(\.role) == [.user, .assistant], "session inflight-\(index)")
+            }
+        }
+    }
+
+    @Test("a bad configuration file stops start-up with the file, the key and exit status 2")
+    func badConfiguration() async throws {
+        let path = NSTemporaryDirectory() + "hermes-gateway-\(UUID().uuidString).yaml"
+        try "limits: {max_concurent_turns: 4}\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let gateway = try GatewayProcess(arguments: ["gateway", "--config", path], environment: ["HERMES_BASE_URL": "http://127.0.0.1:9/v1"])
+        let status = await gateway.exitStatus()
+        let errors = gateway.standardError
+        #expect(status == 2)
+        #expect(errors.contains(path))
+        #expect(errors.contains("unknown key \"limits.max_concurent_turns\""))
+    }
+}
+
+/// A `hermes` child process whose first output line and exit are awaited without blocking the
+/// test's threads.
+private final class GatewayProcess: Sendable {
+    private let process: Process
+    private let output: Pipe
+    private let errors: Pipe
+
+    init(arguments: [String], environment: [String: String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: GatewayProcessTests.hermesPath)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        output = Pipe()
+        errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        self.process = process
+    }
+
+    /// The URL from the `listening on URL` line.
+    func listeningURL() async throws -> String {
+        let handle = output.fileHandleForReading
+        let line = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var bytes = Data()
+                while true {
+                    let byte = handle.readData(ofLength: 1)
+                    if byte.isEmpty || byte.first == UInt8(ascii: "\n") { break }
+                    bytes.append(byte)
+                }
+                continuation.resume(returning: String(decoding: bytes, as: UTF8.self))
+            }
+        }
+        guard line.hasPrefix("listening on ") else {
+            throw SimulatorError("the gateway printed \"\(line)\" instead of its address; stderr: \(standardError)")
+        }
+        return String(line.dropFirst("listening on ".count))
+    }
+
+    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    /// Waits for the process to end and returns its exit status.
+    func exitStatus() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                self.process.waitUntilExit()
+                continuation.resume(returning: self.process.terminationStatus)
+            }
+        }
+    }
+
+    /// What it wrote to standard error (read once it has exited).
+    var standardError: String {
+        guard !process.isRunning else { return "(still running)" }
+        return String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
+}
+
+extension GatewayProcessTests {
+    fileprivate static var hermesPath: String { hermes }
+}
