@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -59,7 +60,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "HermesTelemetry", dependencies: ["CJemalloc"]),
+        .target(
+            name: "HermesTelemetry",
+            dependencies: ["CJemalloc", .product(name: "Prometheus", package: "swift-prometheus")]
+        ),
         .target(
             name: "HermesAgent",
             dependencies: [
@@ -103,7 +107,8 @@ let package = Package(
         .executableTarget(
             name: "hermes",
             dependencies: [
-                "HermesCore", "HermesLLM", "HermesTools", "HermesAgent", "HermesStore", "HermesGateway", "CJemalloc",
+                "HermesCore", "HermesLLM", "HermesTools", "HermesAgent", "HermesStore", "HermesGateway", "HermesTelemetry",
+                "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -132,6 +137,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "HermesAgent", "HermesLLM", "HermesTools", "HermesStore", "HermesGateway", "HermesSimulators", "HermesBench",
+                "HermesTelemetry",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]

@@ -30,11 +30,14 @@ public final class SQLiteSessionStore: SessionStore, Service {
     ///
     /// Fails with a `StoreError` naming the file when it is not SQLite, is damaged, is not a Hermes
     /// database, has a newer schema, or cannot be written; the file is then left as it was.
-    public static func open(at path: String, configuration: StoreConfiguration = .init()) async throws -> SQLiteSessionStore {
+    /// `onCommit` hears of every committed transaction (for metrics).
+    public static func open(
+        at path: String, configuration: StoreConfiguration = .init(), onCommit: CommitObserver? = nil
+    ) async throws -> SQLiteSessionStore {
         // Opening reads and may migrate the file: blocking work, kept off the concurrency pool.
         return try await NIOThreadPool.singleton.runIfActive {
             let connection = try SchemaSetup.openWriter(path: path, configuration: configuration)
-            let statistics = StatisticsRecorder()
+            let statistics = StatisticsRecorder(observer: onCommit)
             let readers: ReaderPool
             let writer: GroupCommitWriter
             do {

@@ -27,11 +27,32 @@ public struct StoreStatistics: Sendable, Hashable {
     }
 }
 
+/// One committed transaction, as a `CommitObserver` sees it.
+public struct CommitReport: Sendable, Hashable {
+    /// Write operations in it.
+    public var writes: Int
+    /// Message rows it added.
+    public var messages: Int
+    /// From `BEGIN` to the end of `COMMIT`.
+    public var duration: Duration
+}
+
+/// Called on the writer thread after each commit (for metrics); must be quick.
+public typealias CommitObserver = @Sendable (CommitReport) -> Void
+
 /// The statistics, shared between the writer thread and readers of `SQLiteSessionStore.statistics`.
 final class StatisticsRecorder: Sendable {
     private let state = Mutex(StoreStatistics())
+    private let observer: CommitObserver?
+
+    init(observer: CommitObserver? = nil) { self.observer = observer }
 
     func update(_ body: (inout StoreStatistics) -> Void) { state.withLock { body(&$0) } }
+
+    func recordCommit(writes: Int, messages: Int, duration: Duration) {
+        state.withLock { $0.recordCommit(writes: writes, messages: messages, duration: duration) }
+        observer?(CommitReport(writes: writes, messages: messages, duration: duration))
+    }
 
     var snapshot: StoreStatistics { state.withLock { $0 } }
 }

@@ -39,4 +39,19 @@ public struct ProcessStats: Sendable, Hashable, Codable {
             openDescriptors: max(0, descriptors - 1)
         )
     }
+
+    /// When this process started, in seconds since 1970 (boot time plus the start tick in
+    /// `/proc/self/stat`); `nil` where `/proc` is not there.
+    public static let startTime: Double? = {
+        guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+            let system = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")"),
+            let bootLine = system.split(separator: "\n").first(where: { $0.hasPrefix("btime ") }),
+            let boot = Double(bootLine.dropFirst("btime ".count))
+        else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // Field 22 (starttime), counted from the state field, which is field 3.
+        guard fields.count > 19, let ticks = Double(fields[19]) else { return nil }
+        return boot + ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }()
 }

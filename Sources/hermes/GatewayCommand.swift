@@ -5,6 +5,7 @@ import HermesCore
 import HermesGateway
 import HermesLLM
 import HermesStore
+import HermesTelemetry
 import HermesTools
 
 /// `hermes gateway`: the OpenAI-compatible API server, until SIGTERM or SIGINT.
@@ -61,14 +62,18 @@ struct GatewayCommand: AsyncParsableCommand {
             Terminal.error("hermes: agent.toolsets: \(error.message)\n")
             throw ExitCode(2)
         }
+        let metrics = HermesMetrics()
         let store: SQLiteSessionStore
         do {
-            store = try await SQLiteSessionStore.open(at: DatabaseLocation.resolve(settings.databasePath))
+            store = try await SQLiteSessionStore.open(
+                at: DatabaseLocation.resolve(settings.databasePath), onCommit: metrics.commitObserver)
         } catch let error as StoreError {
             Terminal.error("hermes: \(error)\n")
             throw ExitCode(1)
         }
-        let gateway = Gateway(configuration: settings.gateway, store: store, makeAgent: Self.agentFactory(settings, baseURL, tools))
+        let gateway = Gateway(
+            configuration: settings.gateway, store: store, metrics: metrics,
+            makeAgent: Self.agentFactory(settings, baseURL, tools, metrics))
         let host = settings.gateway.host
         try await gateway.run(store: store) { port in
             Terminal.out("listening on http://\(host):\(port)\n")
@@ -76,9 +81,12 @@ struct GatewayCommand: AsyncParsableCommand {
     }
 
     /// Agents share one model client and one tool registry; each has its own context.
-    private static func agentFactory(_ settings: GatewaySettings, _ baseURL: String, _ tools: ToolRegistry) -> AgentFactory {
-        let client = OpenAIClient(
-            configuration: .init(baseURL: baseURL, apiKey: settings.modelAPIKey, model: settings.modelName))
+    private static func agentFactory(
+        _ settings: GatewaySettings, _ baseURL: String, _ tools: ToolRegistry, _ metrics: HermesMetrics
+    ) -> AgentFactory {
+        let client = MeteredChatModel(
+            OpenAIClient(configuration: .init(baseURL: baseURL, apiKey: settings.modelAPIKey, model: settings.modelName)),
+            metrics: metrics)
         let agentConfiguration = AgentConfiguration(
             systemPrompt: settings.systemPrompt ?? AgentConfiguration.defaultSystemPrompt,
             model: settings.modelName, toolsets: settings.toolsets, maxIterations: settings.maxIterations)

@@ -5,6 +5,7 @@ import HermesCore
 import HermesGateway
 import HermesLLM
 import HermesStore
+import HermesTelemetry
 import HermesTools
 import Hummingbird
 import NIOCore
@@ -40,6 +41,12 @@ struct RunningGateway: Sendable {
 
 /// Agents over `model` with the todo tools.
 func agentFactory(_ model: any ChatModel, toolsets: [String] = ["todo"]) -> AgentFactory {
+    agentFactory(model, toolsets: toolsets, metrics: nil)
+}
+
+/// Agents over `model` (its calls counted in `metrics` when given) with the todo tools.
+func agentFactory(_ model: any ChatModel, toolsets: [String] = ["todo"], metrics: HermesMetrics?) -> AgentFactory {
+    let model: any ChatModel = metrics.map { MeteredChatModel(model, metrics: $0) } ?? model
     let tools = ToolRegistry.builtIn()
     return { session, history in
         try Agent(
@@ -50,15 +57,16 @@ func agentFactory(_ model: any ChatModel, toolsets: [String] = ["todo"]) -> Agen
 
 /// Runs a gateway with `configuration` (its port replaced by 0) until `body` returns.
 func withGateway<T: Sendable>(
-    _ configuration: GatewayConfiguration = GatewayConfiguration(), makeAgent: @escaping AgentFactory,
+    _ configuration: GatewayConfiguration = GatewayConfiguration(), metrics: HermesMetrics = HermesMetrics(),
+    makeAgent: @escaping AgentFactory,
     _ body: (RunningGateway) async throws -> T
 ) async throws -> T {
     let directory = NSTemporaryDirectory() + "hermes-gateway-\(UUID().uuidString)"
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    let store = try await SQLiteSessionStore.open(at: directory + "/state.db")
+    let store = try await SQLiteSessionStore.open(at: directory + "/state.db", onCommit: metrics.commitObserver)
     var configuration = configuration
     configuration.port = 0
-    let gateway = Gateway(configuration: configuration, store: store, makeAgent: makeAgent)
+    let gateway = Gateway(configuration: configuration, store: store, metrics: metrics, makeAgent: makeAgent)
     var clientConfiguration = HTTPClient.Configuration()
     clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 512
     let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfiguration)

@@ -1,5 +1,6 @@
 import HermesAgent
 import HermesCore
+import HermesTelemetry
 import OrderedCollections
 import Synchronization
 
@@ -15,6 +16,7 @@ public final class AgentCache: Sendable {
     /// How long an unused agent is kept.
     public let idleTTL: Duration
     private let clock: @Sendable () -> ContinuousClock.Instant
+    private let metrics: HermesMetrics?
     private let state = Mutex(State())
 
     private struct Entry {
@@ -27,12 +29,15 @@ public final class AgentCache: Sendable {
         var evictions = 0
     }
 
-    /// Makes an empty cache. `clock` is for tests.
+    /// Makes an empty cache that keeps `hermes_agent_cache_entries` and
+    /// `hermes_agent_cache_evictions_total` in `metrics`. `clock` is for tests.
     public init(
-        capacity: Int, idleTTL: Duration, clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+        capacity: Int, idleTTL: Duration, metrics: HermesMetrics? = nil,
+        clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) {
         self.capacity = max(1, capacity)
         self.idleTTL = idleTTL
+        self.metrics = metrics
         self.clock = clock
     }
 
@@ -57,14 +62,18 @@ public final class AgentCache: Sendable {
             state.entries[session] = Entry(agent: agent, lastUsed: now)
             while state.entries.count > capacity {
                 state.entries.removeFirst()
-                state.evictions += 1
+                evicted(&state)
             }
+            metrics?.setAgentCacheEntries(state.entries.count)
         }
     }
 
     /// Drops the agent of `session` (its state is no longer what the store holds).
     public func remove(_ session: SessionID) {
-        _ = state.withLock { $0.entries.removeValue(forKey: session) }
+        state.withLock { state in
+            state.entries.removeValue(forKey: session)
+            metrics?.setAgentCacheEntries(state.entries.count)
+        }
     }
 
     /// Drops agents idle for longer than `idleTTL`; returns how many are left.
@@ -84,9 +93,17 @@ public final class AgentCache: Sendable {
     public var evictions: Int { state.withLock { $0.evictions } }
 
     private func sweep(_ state: inout State, now: ContinuousClock.Instant) {
+        var swept = false
         while let first = state.entries.values.first, now - first.lastUsed > idleTTL {
             state.entries.removeFirst()
-            state.evictions += 1
+            evicted(&state)
+            swept = true
         }
+        if swept { metrics?.setAgentCacheEntries(state.entries.count) }
+    }
+
+    private func evicted(_ state: inout State) {
+        state.evictions += 1
+        metrics?.recordAgentEviction()
     }
 }

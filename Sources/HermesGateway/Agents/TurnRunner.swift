@@ -83,8 +83,9 @@ public final class TurnRunner: Sendable {
         }
         defer { ticket.finish() }
         let session = request.session.id
+        let started = ContinuousClock.now
         observer.turnStarted()
-        defer { observer.turnEnded() }
+        defer { observer.turnEnded(after: ContinuousClock.now - started) }
         do {
             let agent = try await agent(for: request)
             if let history = request.history { try await agent.replaceHistory(history) }

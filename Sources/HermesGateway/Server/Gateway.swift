@@ -1,8 +1,10 @@
 import Foundation
 import HermesCore
 import HermesStore
+import HermesTelemetry
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 import UnixSignals
 
@@ -16,22 +18,26 @@ public struct Gateway: Sendable {
     public let configuration: GatewayConfiguration
     /// Runs the turns.
     public let runner: TurnRunner
+    /// What `/metrics` exposes.
+    public let metrics: HermesMetrics
     private let logger: Logger
 
     /// Makes a gateway whose agents come from `makeAgent` and whose turns are stored in `store`.
+    /// Open the store with `metrics.commitObserver` for its commits to appear in `metrics`.
     public init(
-        configuration: GatewayConfiguration, store: any SessionStore, logger: Logger = Logger(label: "hermes.gateway"),
-        makeAgent: @escaping AgentFactory
+        configuration: GatewayConfiguration, store: any SessionStore, metrics: HermesMetrics = HermesMetrics(),
+        logger: Logger = Logger(label: "hermes.gateway"), makeAgent: @escaping AgentFactory
     ) {
         self.configuration = configuration
+        self.metrics = metrics
         self.logger = logger
         runner = TurnRunner(
             store: store,
             router: SessionRouter(
                 maxConcurrentTurns: configuration.maxConcurrentTurns,
                 maxQueuedPerSession: configuration.maxQueuedPerSession),
-            agents: AgentCache(capacity: configuration.agentCacheSize, idleTTL: configuration.agentIdleTTL),
-            logger: logger, makeAgent: makeAgent)
+            agents: AgentCache(capacity: configuration.agentCacheSize, idleTTL: configuration.agentIdleTTL, metrics: metrics),
+            observer: TurnObserver(metrics: metrics), logger: logger, makeAgent: makeAgent)
     }
 
     /// The HTTP routes.
@@ -43,6 +49,12 @@ public struct Gateway: Sendable {
         }
         router.get("health", use: health)
         router.get("v1/health", use: health)
+        router.get("metrics") { _, _ in
+            runner.agents.sweep()
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+        }
         OpenAIRoutes(runner: runner, configuration: configuration).register(on: router)
         return router
     }
@@ -81,5 +93,13 @@ private struct ShutdownNotice: Service {
     func run() async throws {
         try? await gracefulShutdown()
         runner.stopAccepting()
+    }
+}
+
+extension HermesMetrics {
+    /// Records each store commit in `hermes_store_commit_duration_seconds` and
+    /// `hermes_store_batch_size`; pass it to `SQLiteSessionStore.open(at:configuration:onCommit:)`.
+    public var commitObserver: CommitObserver {
+        { [self] report in recordStoreCommit(writes: report.writes, duration: report.duration) }
     }
 }

@@ -147,7 +147,7 @@ final class GroupCommitWriter: @unchecked Sendable {
         case .success(let outcomes):
             let elapsed = ContinuousClock.now - started
             let messages = outcomes.reduce(0) { $0 + ((try? $1.get())?.count ?? 0) }
-            statistics.update { $0.recordCommit(writes: batch.count, messages: messages, duration: elapsed) }
+            statistics.recordCommit(writes: batch.count, messages: messages, duration: elapsed)
             for (write, outcome) in zip(batch, outcomes) {
                 switch outcome {
                 case .success(let ids): write.continuation.resume(returning: ids)
