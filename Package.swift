@@ -138,6 +138,7 @@ let package = Package(
             dependencies: [
                 "HermesAgent", "HermesLLM", "HermesTools", "HermesStore", "HermesGateway", "HermesSimulators", "HermesBench",
                 "HermesTelemetry",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]

@@ -29,6 +29,24 @@ import Testing
         #expect(settings.gateway.agentIdleTTL == .seconds(300))
     }
 
+    @Test func platformsFromFileAndEnvironment() throws {
+        let path = try file(
+            """
+            telegram: {bot_token: file-token, edit_interval: 250ms}
+            webhooks: {github: {secret: s, prompt: "PR {pull_request.title}", events: [pull_request]}}
+            """)
+        let settings = try GatewaySettings.load(
+            file: path, environment: ["TELEGRAM_WEBHOOK_SECRET": "sec", "TELEGRAM_API_BASE_URL": "http://127.0.0.1:1"])
+        #expect(settings.gateway.telegram?.botToken == "file-token")
+        #expect(settings.gateway.telegram?.secretToken == "sec")
+        #expect(settings.gateway.telegram?.apiBaseURL == "http://127.0.0.1:1")
+        #expect(settings.gateway.telegram?.editInterval == .milliseconds(250))
+        #expect(settings.gateway.webhooks["github"]?.events == ["pull_request"])
+        let fromEnvironment = try GatewaySettings.load(file: nil, environment: ["TELEGRAM_BOT_TOKEN": "env-token"])
+        #expect(fromEnvironment.gateway.telegram?.botToken == "env-token")
+        #expect(fromEnvironment.gateway.telegram?.apiBaseURL == "https://api.telegram.org")
+    }
+
     @Test(arguments: [
         ("prot: 1", "unknown key \"prot\""),
         ("limits: {max_concurent_turns: 1}", "unknown key \"limits.max_concurent_turns\""),
@@ -36,6 +54,10 @@ import Testing
         ("limits: {max_concurrent_turns: 0}", "limits.max_concurrent_turns: 0 must be 1 or more"),
         ("port: 70000", "port: 70000 is not a TCP port"),
         ("port: [", "not valid YAML"),
+        ("webhooks: {gh: {prompt: x}}", "webhooks.gh.secret is missing"),
+        ("webhooks: {telegram: {secret: s}}", "the name is taken by the Telegram webhook"),
+        ("telegram: {secret_token: s}", "telegram.bot_token is missing"),
+        ("telegram: {bot_token: t, edit_interval: often}", "telegram.edit_interval: \"often\" is not a duration"),
     ])
     func badFilesAreRefusedWithTheKeyAndTheFix(text: String, expected: String) throws {
         let path = try file(text)

@@ -19,17 +19,21 @@ struct GatewayProcessTests {
         return URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent("hermes").path
     }
 
-    @Test("SIGTERM during 50 in-flight turns: every one is answered and stored, and the process exits 0")
+    @Test("SIGTERM during 50 in-flight API turns and 10 Telegram turns: every one is answered and stored; exit 0")
     func gracefulShutdownLosesNothing() async throws {
         var config = LLMSimulatorConfig()
         config.firstToken = .init(median: .milliseconds(1500))
         let simulator = LLMSimulator(config: config)
+        let platform = PlatformSimulator()
         let directory = NSTemporaryDirectory() + "hermes-gateway-process-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try await simulator.withServer { llm in
+        try await platform.withServer { platformURL in try await simulator.withServer { llm in
             let gateway = try GatewayProcess(
                 arguments: ["gateway", "--port", "0", "--db", directory + "/state.db"],
-                environment: ["HERMES_BASE_URL": llm, "API_SERVER_KEY": "k"])
+                environment: [
+                    "HERMES_BASE_URL": llm, "API_SERVER_KEY": "k", "TELEGRAM_BOT_TOKEN": "1:t",
+                    "TELEGRAM_API_BASE_URL": platformURL,
+                ])
             let baseURL = try await gateway.listeningURL()
             #expect(baseURL.hasPrefix("http://127.0.0.1:"))
             // One connection per request: the shared client's pool (8 per host) would queue them.
@@ -50,19 +54,30 @@ struct GatewayProcessTests {
                         return Int(response.status.code)
                     }
                 }
+                for chat in 100..<110 {
+                    var update = HTTPClientRequest(url: baseURL + "/webhook/telegram")
+                    update.method = .POST
+                    update.body = .bytes(ByteBuffer(string: #"{"update_id":\#(chat),"message":{"message_id":1,"chat":{"id":\#(chat)},"text":"hi"}}"#))
+                    let response = try await client.execute(update, timeout: .seconds(10))
+                    #expect(response.status.code == 200)
+                }
                 // Every turn is waiting for its model reply: now stop the gateway.
-                while simulator.stats().requests < 50 { try await Task.sleep(for: .milliseconds(10)) }
+                while simulator.stats().requests < 60 { try await Task.sleep(for: .milliseconds(10)) }
                 gateway.signal(SIGTERM)
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(statuses == Array(repeating: 200, count: 50))
             let status = await gateway.exitStatus()
             #expect(status == 0, "stderr: \(gateway.standardError)")
-        }
+            #expect(Set(platform.calls().map(\.chatID)) == Set(100..<110), "every Telegram reply was delivered")
+        } }
         try await withSessionStore(at: directory + "/state.db") { store in
             for index in 0..<50 {
                 let history = try await store.history(of: SessionID("inflight-\(index)"))
                 #expect(history.map(\.role) == [.user, .assistant], "session inflight-\(index)")
+            }
+            for chat in 100..<110 {
+                #expect(try await store.history(of: SessionID("telegram-\(chat)")).count == 2, "chat \(chat)")
             }
         }
     }

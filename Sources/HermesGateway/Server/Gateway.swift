@@ -8,7 +8,8 @@ import NIOCore
 import ServiceLifecycle
 import UnixSignals
 
-/// The gateway server: the OpenAI-compatible API and health checks over one `TurnRunner`.
+/// The gateway server: the OpenAI-compatible API, the Telegram and signed webhooks, health
+/// checks and metrics, over one `TurnRunner`.
 ///
 /// Run it with `run(store:onRunning:)`, which also stops it gracefully on SIGTERM or SIGINT:
 /// it takes no new turns, lets the admitted ones finish (within `shutdownGracePeriod`), then
@@ -20,6 +21,9 @@ public struct Gateway: Sendable {
     public let runner: TurnRunner
     /// What `/metrics` exposes.
     public let metrics: HermesMetrics
+    /// Runs platform turns after their webhook was answered.
+    public let background = BackgroundTurns()
+    private let seen = RecentIDs()
     private let logger: Logger
 
     /// Makes a gateway whose agents come from `makeAgent` and whose turns are stored in `store`.
@@ -56,10 +60,21 @@ public struct Gateway: Sendable {
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
         }
         OpenAIRoutes(runner: runner, configuration: configuration).register(on: router)
+        if let telegram = configuration.telegram {
+            TelegramRoutes(
+                settings: telegram, runner: runner, background: background, maxBodyBytes: configuration.maxBodyBytes,
+                seen: seen, logger: logger
+            ).register(on: router)
+        }
+        SignedWebhookRoutes(
+            routes: configuration.webhooks, runner: runner, background: background,
+            maxBodyBytes: configuration.maxBodyBytes, seen: seen, logger: logger
+        ).register(on: router)
         return router
     }
 
-    /// The server as a Hummingbird application; `onRunning` gets the bound port.
+    /// The server as a Hummingbird application (with the background turns as its service);
+    /// `onRunning` gets the bound port.
     public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         var quiet = logger
         // Hummingbird logs every connection at info; the gateway logs what matters itself.
@@ -68,6 +83,7 @@ public struct Gateway: Sendable {
         return Application(
             router: makeRouter(),
             configuration: .init(address: .hostname(configuration.host, port: port), serverName: "hermes-gateway"),
+            services: [background],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: quiet)
     }

@@ -24,13 +24,18 @@ public struct GatewayConfiguration: Sendable {
     public var agentIdleTTL: Duration
     /// How long a graceful shutdown waits for running turns before cancelling them.
     public var shutdownGracePeriod: Duration
+    /// The Telegram webhook (`POST /webhook/telegram`); `nil` leaves it off.
+    public var telegram: TelegramSettings?
+    /// Signed generic webhooks (`POST /webhook/{name}`), by route name.
+    public var webhooks: [String: WebhookRoute]
 
     /// Makes a configuration.
     public init(
         host: String = "127.0.0.1", port: Int = 8642, apiKey: String? = nil, advertisedModel: String = "hermes-agent",
         maxBodyBytes: Int = 10_000_000, maxConcurrentTurns: Int = 64, maxQueuedPerSession: Int = 16,
         retryAfterSeconds: Int = 1, agentCacheSize: Int = 128, agentIdleTTL: Duration = .seconds(3600),
-        shutdownGracePeriod: Duration = .seconds(30)
+        shutdownGracePeriod: Duration = .seconds(30), telegram: TelegramSettings? = nil,
+        webhooks: [String: WebhookRoute] = [:]
     ) {
         self.host = host
         self.port = port
@@ -43,5 +48,50 @@ public struct GatewayConfiguration: Sendable {
         self.agentCacheSize = agentCacheSize
         self.agentIdleTTL = agentIdleTTL
         self.shutdownGracePeriod = shutdownGracePeriod
+        self.telegram = telegram
+        self.webhooks = webhooks
+    }
+}
+
+/// The Telegram bot the gateway answers for.
+public struct TelegramSettings: Sendable {
+    /// The bot's token (`TELEGRAM_BOT_TOKEN`).
+    public var botToken: String
+    /// The `secret_token` given to `setWebhook` (`TELEGRAM_WEBHOOK_SECRET`); when set, updates
+    /// without it in `X-Telegram-Bot-Api-Secret-Token` are refused with 401.
+    public var secretToken: String?
+    /// The Bot API root (`TELEGRAM_API_BASE_URL`); a platform simulator's address in tests.
+    public var apiBaseURL: String
+    /// The shortest time between two edits of a streamed reply in one chat.
+    public var editInterval: Duration
+
+    /// Makes settings.
+    public init(
+        botToken: String, secretToken: String? = nil, apiBaseURL: String = "https://api.telegram.org",
+        editInterval: Duration = .seconds(1)
+    ) {
+        self.botToken = botToken
+        self.secretToken = secretToken
+        self.apiBaseURL = apiBaseURL
+        self.editInterval = editInterval
+    }
+}
+
+/// One signed generic webhook route, as the Python project's webhook platform defines them.
+public struct WebhookRoute: Sendable {
+    /// The HMAC-SHA256 key (`X-Hub-Signature-256: sha256=<hex>`; `X-Gitlab-Token` is compared
+    /// with it as is).
+    public var secret: String
+    /// The message for the agent, with `{dotted.keys}` of the JSON payload, `{event_type}` and
+    /// `{__raw__}` filled in; empty gives the whole payload.
+    public var prompt: String
+    /// Event types accepted (`X-GitHub-Event`, or the payload's `event_type`/`type`); empty: all.
+    public var events: [String]
+
+    /// Makes a route.
+    public init(secret: String, prompt: String = "", events: [String] = []) {
+        self.secret = secret
+        self.prompt = prompt
+        self.events = events
     }
 }

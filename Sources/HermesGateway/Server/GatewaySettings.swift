@@ -15,6 +15,8 @@ import Yams
 /// limits: {max_body_bytes: 10000000, max_concurrent_turns: 64, max_queued_per_session: 16,
 ///          retry_after_seconds: 1, agent_cache_size: 128, agent_idle_ttl: 1h, shutdown_grace_period: 30s}
 /// web: {base_url: https://api.tavily.com, api_key: tvly-...}
+/// telegram: {bot_token: "123:abc", secret_token: s3cret, api_base_url: https://api.telegram.org, edit_interval: 1s}
+/// webhooks: {github: {secret: s3cret, prompt: "Review {pull_request.title}", events: [pull_request]}}
 /// ```
 public struct GatewaySettings: Sendable {
     /// Listening, limits and scheduling.
@@ -53,6 +55,12 @@ public struct GatewaySettings: Sendable {
         if let path = env("HERMES_DB") { settings.databasePath = path }
         if let url = env("HERMES_WEB_BASE_URL") { settings.webBaseURL = url }
         if let key = env("HERMES_WEB_API_KEY") ?? env("TAVILY_API_KEY") { settings.webAPIKey = key }
+        if let token = env("TELEGRAM_BOT_TOKEN") {
+            settings.gateway.telegram = settings.gateway.telegram ?? TelegramSettings(botToken: token)
+            settings.gateway.telegram?.botToken = token
+        }
+        if let secret = env("TELEGRAM_WEBHOOK_SECRET") { settings.gateway.telegram?.secretToken = secret }
+        if let url = env("TELEGRAM_API_BASE_URL") { settings.gateway.telegram?.apiBaseURL = url }
         return settings
     }
 
@@ -91,6 +99,43 @@ private struct FileSettings: Decodable {
     var agent: Agent?
     var limits: Limits?
     var web: Web?
+    var telegram: Telegram?
+    var webhooks: [String: Webhook]?
+
+    struct Telegram: Decodable {
+        var settings: TelegramSettings
+
+        init(from decoder: any Decoder) throws {
+            try check(decoder, ["bot_token", "secret_token", "api_base_url", "edit_interval"])
+            let keys = try decoder.container(keyedBy: AnyCodingKey.self)
+            guard let token = try keys.decodeIfPresent(String.self, forKey: .init(stringValue: "bot_token")) else {
+                throw GatewayError(.configuration, "telegram.bot_token is missing; write the token BotFather gave you")
+            }
+            settings = TelegramSettings(botToken: token)
+            settings.secretToken = try keys.decodeIfPresent(String.self, forKey: .init(stringValue: "secret_token"))
+            if let url = try keys.decodeIfPresent(String.self, forKey: .init(stringValue: "api_base_url")) {
+                settings.apiBaseURL = url
+            }
+            if let interval = try duration(keys, "edit_interval") { settings.editInterval = interval }
+        }
+    }
+
+    struct Webhook: Decodable {
+        var route: WebhookRoute
+
+        init(from decoder: any Decoder) throws {
+            try check(decoder, ["secret", "prompt", "events"])
+            let keys = try decoder.container(keyedBy: AnyCodingKey.self)
+            let path = decoder.codingPath.map(\.stringValue).joined(separator: ".")
+            guard let secret = try keys.decodeIfPresent(String.self, forKey: .init(stringValue: "secret")), !secret.isEmpty
+            else {
+                throw GatewayError(.configuration, "\(path).secret is missing; every webhook route needs its HMAC secret")
+            }
+            route = WebhookRoute(
+                secret: secret, prompt: try keys.decodeIfPresent(String.self, forKey: .init(stringValue: "prompt")) ?? "",
+                events: try keys.decodeIfPresent([String].self, forKey: .init(stringValue: "events")) ?? [])
+        }
+    }
 
     struct Model: Decodable {
         var baseURL: String?
@@ -158,7 +203,9 @@ private struct FileSettings: Decodable {
     }
 
     init(from decoder: any Decoder) throws {
-        try check(decoder, ["host", "port", "db", "api_key", "advertised_model", "model", "agent", "limits", "web"])
+        try check(decoder, [
+            "host", "port", "db", "api_key", "advertised_model", "model", "agent", "limits", "web", "telegram", "webhooks",
+        ])
         let keys = try decoder.container(keyedBy: AnyCodingKey.self)
         host = try keys.decodeIfPresent(String.self, forKey: .init(stringValue: "host"))
         port = try keys.decodeIfPresent(Int.self, forKey: .init(stringValue: "port"))
@@ -172,6 +219,11 @@ private struct FileSettings: Decodable {
         agent = try keys.decodeIfPresent(Agent.self, forKey: .init(stringValue: "agent"))
         limits = try keys.decodeIfPresent(Limits.self, forKey: .init(stringValue: "limits"))
         web = try keys.decodeIfPresent(Web.self, forKey: .init(stringValue: "web"))
+        telegram = try keys.decodeIfPresent(Telegram.self, forKey: .init(stringValue: "telegram"))
+        webhooks = try keys.decodeIfPresent([String: Webhook].self, forKey: .init(stringValue: "webhooks"))
+        if let names = webhooks?.keys, names.contains("telegram") {
+            throw GatewayError(.configuration, "webhooks.telegram: the name is taken by the Telegram webhook; choose another")
+        }
     }
 
     func apply(to settings: inout GatewaySettings) {
@@ -201,6 +253,8 @@ private struct FileSettings: Decodable {
             gateway.shutdownGracePeriod = limits.shutdownGracePeriod ?? gateway.shutdownGracePeriod
             settings.gateway = gateway
         }
+        if let telegram { settings.gateway.telegram = telegram.settings }
+        if let webhooks { settings.gateway.webhooks = webhooks.mapValues(\.route) }
         if let web {
             settings.webBaseURL = web.baseURL ?? settings.webBaseURL
             settings.webAPIKey = web.apiKey ?? settings.webAPIKey

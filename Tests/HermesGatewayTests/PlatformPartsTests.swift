@@ -1,0 +1,56 @@
+import HermesCore
+import Synchronization
+import Testing
+
+@testable import HermesGateway
+
+@Suite struct PlatformPartsTests {
+    @Test func promptTemplatesFillDottedKeysAsThePythonProjectDoes() {
+        let payload: [String: JSONValue] = ["pull_request": ["title": "Faster", "number": 7], "labels": ["a", "b"]]
+        #expect(
+            WebhookPrompt.render("PR #{pull_request.number}: {pull_request.title} [{event_type}] {missing.key}", payload: payload, event: "pr", route: "gh")
+                == "PR #7: Faster [pr] {missing.key}")
+        #expect(WebhookPrompt.render("{labels}", payload: payload, event: "pr", route: "gh").contains("\"a\""))
+        #expect(WebhookPrompt.render("", payload: payload, event: "push", route: "gh").hasPrefix("Webhook event 'push' on route 'gh':"))
+        #expect(WebhookPrompt.render("{not a key} {", payload: payload, event: "e", route: "r") == "{not a key} {")
+    }
+
+    @Test func recentIDsForgetTheOldestPastCapacity() {
+        let seen = RecentIDs(capacity: 2)
+        #expect(seen.insert("a"))
+        #expect(!seen.insert("a"))
+        #expect(seen.insert("b"))
+        #expect(seen.insert("c"))
+        #expect(seen.insert("a"), "a was the oldest and is forgotten")
+        seen.remove("c")
+        #expect(seen.insert("c"))
+    }
+
+    @Test func longRepliesAreSplitAtLineBreaks() {
+        #expect(EditCoalescer.split("abc\ndef\nghi", maxLength: 5) == ["abc\n", "def\n", "ghi"])
+        #expect(EditCoalescer.split("abcdefgh", maxLength: 3) == ["abc", "def", "gh"])
+        #expect(EditCoalescer.split("", maxLength: 3).isEmpty)
+    }
+
+    @Test func deliverySendsOnceThenEditsThenSendsTheOverflow() async throws {
+        let coalescer = EditCoalescer(interval: .milliseconds(50), maxLength: 10)
+        let calls = Calls()
+        async let delivered = coalescer.deliver(
+            send: { text in calls.append("send \(text)"); return 1 },
+            edit: { id, text in calls.append("edit \(id) \(text)") })
+        coalescer.append("Hello")
+        while calls.values.isEmpty { await Task.yield() }
+        coalescer.append(" wor")
+        coalescer.append("ld")
+        coalescer.finish(with: "Hello world! And more.")
+        let count = try await delivered
+        #expect(calls.values == ["send Hello", "edit 1 Hello worl", "send d! And mor", "send e."])
+        #expect(count == 4)
+    }
+}
+
+private final class Calls: Sendable {
+    private let storage = Mutex<[String]>([])
+    func append(_ call: String) { storage.withLock { $0.append(call) } }
+    var values: [String] { storage.withLock { $0 } }
+}

@@ -1,0 +1,140 @@
+import Crypto
+import Foundation
+import HermesCore
+import HermesGateway
+import HermesLLM
+import HermesSimulators
+import HermesStore
+import Testing
+
+/// Platform webhooks over loopback: Telegram against the platform simulator, and signed webhooks.
+@Suite("gateway platforms", .timeLimit(.minutes(2)))
+struct GatewayPlatformTests {
+    private static let secret = "telegram-secret"
+
+    private func update(_ id: Int, chat: Int = 42, text: String = "hello bot") -> String {
+        #"{"update_id":\#(id),"message":{"message_id":\#(id),"chat":{"id":\#(chat),"type":"private"},"from":{"id":7},"text":\#(jsonQuoted(text))}}"#
+    }
+
+    private func configuration(platform: String, interval: Duration = .milliseconds(100)) -> GatewayConfiguration {
+        GatewayConfiguration(
+            telegram: TelegramSettings(botToken: "123:abc", secretToken: Self.secret, apiBaseURL: platform, editInterval: interval),
+            webhooks: ["github": WebhookRoute(secret: "hook-secret", prompt: "Review {pull_request.title} ({event_type})")])
+    }
+
+    private func streamingLLM() -> LLMSimulator {
+        var config = LLMSimulatorConfig()
+        config.tokensPerSecond = 100
+        config.replyTokens = 60...60
+        return LLMSimulator(config: config)
+    }
+
+    @Test("a Telegram update gets 200 at once, then a sendMessage and rate-limited edits ending with the stored reply")
+    func telegramReplyIsStreamedAsEdits() async throws {
+        let platform = PlatformSimulator()
+        try await platform.withServer { platformURL in
+            try await streamingLLM().withServer { llm in
+                let model = OpenAIClient(configuration: .init(baseURL: llm, model: "sim"))
+                try await withGateway(configuration(platform: platformURL), makeAgent: agentFactory(model)) { gateway in
+                    let answer = try await gateway.send(
+                        "/webhook/telegram", body: update(1), headers: ["X-Telegram-Bot-Api-Secret-Token": Self.secret])
+                    #expect(answer.status == 200)
+                    let session = SessionID("telegram-42")
+                    let reply = try await waitForStoredReply(in: session, store: gateway.store)
+                    try await waitUntil { platform.calls().last?.text == reply }
+                    let calls = platform.calls()
+                    #expect(calls.first?.method == "sendMessage")
+                    #expect(calls.dropFirst().allSatisfy { $0.method == "editMessageText" && $0.messageID == calls[0].messageID })
+                    #expect(calls.count >= 3, "a 0.6 s stream with 100 ms between edits is shown in several steps")
+                    for (earlier, later) in zip(calls, calls.dropFirst()) {
+                        #expect(later.at - earlier.at >= 0.08, "edits keep to the rate limit")
+                    }
+                    let record = try await gateway.store.session(session)
+                    #expect(record?.source == "telegram" && record?.messageCount == 2)
+                }
+            }
+        }
+    }
+
+    @Test("a retried update_id runs one turn; a bad secret token stores nothing")
+    func duplicatesAndBadTokens() async throws {
+        let platform = PlatformSimulator()
+        let llm = LLMSimulator()
+        try await platform.withServer { platformURL in
+            try await llm.withServer { llmURL in
+                let model = OpenAIClient(configuration: .init(baseURL: llmURL, model: "sim"))
+                try await withGateway(configuration(platform: platformURL), makeAgent: agentFactory(model)) { gateway in
+                    let bad = try await gateway.send(
+                        "/webhook/telegram", body: update(9, chat: 9), headers: ["X-Telegram-Bot-Api-Secret-Token": "wrong"])
+                    #expect(bad.status == 401)
+                    for _ in 0..<3 {
+                        let answer = try await gateway.send(
+                            "/webhook/telegram", body: update(5), headers: ["X-Telegram-Bot-Api-Secret-Token": Self.secret])
+                        #expect(answer.status == 200)
+                    }
+                    _ = try await waitForStoredReply(in: SessionID("telegram-42"), store: gateway.store)
+                    try await waitUntil { !platform.calls().isEmpty }
+                    #expect(llm.stats().requests == 1)
+                    #expect(try await gateway.store.history(of: SessionID("telegram-42")).count == 2)
+                    #expect(try await gateway.store.session(SessionID("telegram-9")) == nil)
+                }
+            }
+        }
+    }
+
+    @Test("a signed webhook runs its rendered prompt; a bad signature gets 401 and stores nothing")
+    func signedWebhooks() async throws {
+        let llm = LLMSimulator()
+        try await llm.withServer { llmURL in
+            let model = OpenAIClient(configuration: .init(baseURL: llmURL, model: "sim"))
+            try await withGateway(configuration(platform: "http://127.0.0.1:9"), makeAgent: agentFactory(model)) { gateway in
+                let body = #"{"pull_request":{"title":"Faster store"}}"#
+                let signature = "sha256=" + HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: Data("hook-secret".utf8)))
+                    .map { String(format: "%02x", $0) }.joined()
+                let forged = try await gateway.send(
+                    "/webhook/github", body: body,
+                    headers: ["X-Hub-Signature-256": "sha256=" + String(repeating: "0", count: 64), "X-GitHub-Delivery": "d0"])
+                #expect(forged.status == 401)
+                let unsigned = try await gateway.send("/webhook/github", body: body, headers: ["X-GitHub-Delivery": "d0"])
+                #expect(unsigned.status == 401)
+                let headers = ["X-Hub-Signature-256": signature, "X-GitHub-Event": "pull_request", "X-GitHub-Delivery": "d1"]
+                let accepted = try await gateway.send("/webhook/github", body: body, headers: headers)
+                #expect(accepted.status == 202)
+                #expect(accepted.body.contains(#""status":"accepted""#) && accepted.body.contains(#""delivery_id":"d1""#))
+                let again = try await gateway.send("/webhook/github", body: body, headers: headers)
+                #expect(again.status == 200 && again.body.contains(#""status":"duplicate""#))
+                let unknown = try await gateway.send("/webhook/gitlab", body: body, headers: headers)
+                #expect(unknown.status == 404)
+                _ = try await waitForStoredReply(in: SessionID("webhook-github-d1"), store: gateway.store)
+                let history = try await gateway.store.history(of: SessionID("webhook-github-d1"))
+                #expect(history.first?.content == "Review Faster store (pull_request)")
+                #expect(try await gateway.store.sessions(SessionListQuery()).count == 1, "the forged and unsigned posts stored nothing")
+                #expect(llm.stats().requests == 1)
+            }
+        }
+    }
+}
+
+/// The assistant reply stored for `session` once its turn has committed.
+private func waitForStoredReply(in session: SessionID, store: SQLiteSessionStore) async throws -> String {
+    var reply: String?
+    try await waitUntil {
+        reply = try await store.history(of: session).last { $0.role == .assistant }?.content
+        return reply != nil
+    }
+    return reply ?? ""
+}
+
+/// Checks `condition` every 10 ms until it holds; fails after 20 s.
+private func waitUntil(
+    _ condition: () async throws -> Bool, sourceLocation: SourceLocation = #_sourceLocation
+) async throws {
+    let deadline = ContinuousClock.now + .seconds(20)
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else {
+            Issue.record("the condition did not hold within 20 s", sourceLocation: sourceLocation)
+            return
+        }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+}
