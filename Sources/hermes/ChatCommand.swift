@@ -71,6 +71,7 @@ struct ChatCommand: AsyncParsableCommand {
             let context = ToolContext(
                 sessionID: sessionID,
                 workingDirectory: FileManager.default.currentDirectoryPath,
+                todos: TodoStore(restoringFrom: history),
                 web: WebConfiguration(
                     baseURL: environment["HERMES_WEB_BASE_URL"],
                     apiKey: environment["HERMES_WEB_API_KEY"] ?? environment["TAVILY_API_KEY"]))

@@ -95,7 +95,8 @@ struct GatewayCommand: AsyncParsableCommand {
         return { session, history in
             try Agent(
                 model: client, tools: tools,
-                context: ToolContext(sessionID: session, workingDirectory: directory, web: web),
+                context: ToolContext(
+                    sessionID: session, workingDirectory: directory, todos: TodoStore(restoringFrom: history), web: web),
                 configuration: agentConfiguration, history: history)
         }
     }

@@ -194,6 +194,38 @@ struct GatewayAPITests {
             #expect(gateway.gateway.runner.agents.evictions == 2)
         }
     }
+
+    @Test("an evicted agent gets its task list back from the stored conversation")
+    func evictedAgentsKeepTheirTasks() async throws {
+        try await withGateway(keyed.with { $0.agentCacheSize = 1 }, makeAgent: agentFactory(TodoModel())) { gateway in
+            func say(_ text: String, in session: String) async throws -> String {
+                let response = try await gateway.send(
+                    "/v1/chat/completions", body: RunningGateway.chat(text),
+                    headers: auth.merging(["X-Hermes-Session-Id": session]) { a, _ in a })
+                return try JSONDecoder().decode(Completion.self, from: Data(response.body.utf8)).choices[0].message.content
+            }
+            _ = try await say("remember milk", in: "a")
+            _ = try await say("remember eggs", in: "b")
+            let list = try await say("what is on my list?", in: "a")
+            #expect(list.contains("milk") && !list.contains("eggs"))
+            #expect(gateway.gateway.runner.agents.evictions >= 1)
+        }
+    }
+}
+
+/// Keeps a task list through the `todo` tool: "remember X" writes X, "what is on my list?" reads
+/// the list; after a tool result it answers with that result.
+private struct TodoModel: ChatModel {
+    func complete(_ request: ChatRequest, onEvent: ChatEventHandler?) async throws -> ChatCompletion {
+        let last = request.messages.last
+        if last?.role == .tool { return ChatCompletion(message: .assistant("list: \(last?.content ?? "")")) }
+        let text = last?.content ?? ""
+        let arguments =
+            text.hasPrefix("remember ")
+            ? #"{"todos":[{"id":"1","content":\#(jsonQuoted(String(text.dropFirst(9)))),"status":"pending"}]}"# : "{}"
+        let call = ToolCall(id: "call-\(request.messages.count)", name: "todo", arguments: arguments)
+        return ChatCompletion(message: .assistant(nil, toolCalls: [call]))
+    }
 }
 
 /// Answers with how many messages it was sent, so a test can see the history an agent had.

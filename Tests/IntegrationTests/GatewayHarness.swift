@@ -50,7 +50,8 @@ func agentFactory(_ model: any ChatModel, toolsets: [String] = ["todo"], metrics
     let tools = ToolRegistry.builtIn()
     return { session, history in
         try Agent(
-            model: model, tools: tools, context: ToolContext(sessionID: session, workingDirectory: "/tmp"),
+            model: model, tools: tools, context: ToolContext(
+                sessionID: session, workingDirectory: "/tmp", todos: TodoStore(restoringFrom: history)),
             configuration: AgentConfiguration(toolsets: toolsets, maxIterations: 4), history: history)
     }
 }

@@ -88,7 +88,6 @@ public final class TurnRunner: Sendable {
         defer { observer.turnEnded(after: ContinuousClock.now - started) }
         do {
             let agent = try await agent(for: request)
-            if let history = request.history { try await agent.replaceHistory(history) }
             let result = try await agent.respond(to: request.text, instructions: request.instructions, onEvent: onEvent)
             do {
                 try await store.append(
@@ -117,14 +116,19 @@ public final class TurnRunner: Sendable {
     }
 
     /// The cached agent, or one rebuilt from the store (the session is recorded if it is new).
+    /// A request that brings its own history gets an agent built from that history, so that
+    /// everything derived from it (the task list) follows the caller's conversation.
     private func agent(for request: TurnRequest) async throws -> Agent {
         let id = request.session.id
-        if let agent = agents.agent(for: id) { return agent }
-        var history: [Message] = []
-        if try await store.session(id) == nil {
-            try await store.createSession(request.session)
-        } else if request.history == nil {
-            history = try await store.history(of: id)
+        let cached = agents.agent(for: id)
+        if request.history == nil, let cached { return cached }
+        var history = request.history ?? []
+        if cached == nil {
+            if try await store.session(id) == nil {
+                try await store.createSession(request.session)
+            } else if request.history == nil {
+                history = try await store.history(of: id)
+            }
         }
         let agent = try makeAgent(id, history)
         agents.insert(agent, for: id)

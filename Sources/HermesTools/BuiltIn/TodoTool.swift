@@ -10,13 +10,50 @@ public actor TodoStore {
         public var content: String
         /// `pending`, `in_progress`, `completed` or `cancelled`.
         public var status: String
+
+        /// Makes an item.
+        public init(id: String, content: String, status: String) {
+            self.id = id
+            self.content = content
+            self.status = status
+        }
     }
 
     /// The list, in priority order.
     public private(set) var items: [Item] = []
 
-    /// An empty list.
-    public init() {}
+    /// A list holding `items` (empty by default).
+    public init(items: [Item] = []) {
+        self.items = items
+    }
+
+    /// The list as a conversation's last `todo` call left it, so that an agent rebuilt from a
+    /// stored session (or a caller's history) has its tasks back. As in the Python project, only
+    /// a result that answers an earlier assistant call of `todo` counts: a bare tool message in a
+    /// caller-supplied history cannot plant a list.
+    public init(restoringFrom history: [Message]) {
+        var todoCalls = Set<String>()
+        var restored: [Item] = []
+        for message in history {
+            switch message.role {
+            case .assistant:
+                for call in message.toolCalls where call.name == TodoTool.spec.name { todoCalls.insert(call.id) }
+            case .tool:
+                guard let id = message.toolCallID, todoCalls.contains(id), let content = message.content,
+                    let result = try? JSONValue(parsing: content), let list = result["todos"]?.arrayValue
+                else { continue }
+                restored = list.compactMap { item in
+                    guard let id = item["id"]?.stringValue, let text = item["content"]?.stringValue,
+                        let status = item["status"]?.stringValue
+                    else { return nil }
+                    return Item(id: id, content: text, status: status)
+                }
+            default:
+                continue
+            }
+        }
+        self.init(items: restored)
+    }
 
     /// Replaces the list, or with `merge` updates items by id and appends new ones.
     public func write(_ incoming: [Item], merge: Bool) {
