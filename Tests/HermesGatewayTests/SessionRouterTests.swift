@@ -51,6 +51,19 @@ import Testing
         withExtendedLifetime((held, another)) {}
     }
 
+    @Test func theWholeGatewayHasABoundToo() throws {
+        let router = SessionRouter(maxConcurrentTurns: 1, maxQueuedPerSession: 8, maxAdmittedTurns: 2)
+        let held = [try router.admit(SessionID("a")), try router.admit(SessionID("b"))]
+        #expect {
+            try router.admit(SessionID("c"))
+        } throws: { error in
+            (error as? GatewayError)?.message.contains("already holds 2 turns") == true
+        }
+        held[0].finish()
+        let next = try router.admit(SessionID("c"))
+        withExtendedLifetime((held, next)) {}
+    }
+
     @Test func aDroppedTicketGivesUpItsPlace() async throws {
         let router = SessionRouter(maxConcurrentTurns: 1, maxQueuedPerSession: 4)
         let session = SessionID("a")

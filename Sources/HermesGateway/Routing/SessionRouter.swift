@@ -17,6 +17,8 @@ public final class SessionRouter: Sendable {
     public let maxConcurrentTurns: Int
     /// How many turns of one session may wait behind the running one.
     public let maxQueuedPerSession: Int
+    /// How many turns may be admitted (running or waiting) over all sessions.
+    public let maxAdmittedTurns: Int
     private let state = Mutex(State())
 
     private struct Lane {
@@ -41,17 +43,21 @@ public final class SessionRouter: Sendable {
     }
 
     /// Makes a router.
-    public init(maxConcurrentTurns: Int, maxQueuedPerSession: Int) {
+    public init(maxConcurrentTurns: Int, maxQueuedPerSession: Int, maxAdmittedTurns: Int = .max) {
         self.maxConcurrentTurns = max(1, maxConcurrentTurns)
         self.maxQueuedPerSession = max(0, maxQueuedPerSession)
+        self.maxAdmittedTurns = max(1, maxAdmittedTurns)
     }
 
     /// Reserves the next place in `session`'s queue, or throws `.queueFull` when
-    /// `maxQueuedPerSession` turns already wait behind the running one.
+    /// `maxQueuedPerSession` turns already wait behind the running one, or when
+    /// `maxAdmittedTurns` turns are admitted over all sessions.
     public func admit(_ session: SessionID) throws(GatewayError) -> TurnTicket {
+        var full = false
         let admitted: (id: UInt64, wake: [CheckedContinuation<Void, any Error>])? = state.withLock { state in
             let queued = state.lanes[session]?.tickets.count ?? 0
-            guard queued == 0 || queued - 1 < maxQueuedPerSession else {
+            full = state.tickets.count >= maxAdmittedTurns
+            guard !full, queued == 0 || queued - 1 < maxQueuedPerSession else {
                 state.rejected += 1
                 return nil
             }
@@ -63,6 +69,10 @@ public final class SessionRouter: Sendable {
             return (id, grantReady(&state))
         }
         guard let (id, wake) = admitted else {
+            if full {
+                throw GatewayError(
+                    .queueFull, "the gateway already holds \(maxAdmittedTurns) turns; retry in a moment")
+            }
             throw GatewayError(
                 .queueFull,
                 "session \(session) already has \(maxQueuedPerSession) turns waiting; retry when one has finished")

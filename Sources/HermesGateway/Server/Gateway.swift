@@ -39,7 +39,8 @@ public struct Gateway: Sendable {
             store: store,
             router: SessionRouter(
                 maxConcurrentTurns: configuration.maxConcurrentTurns,
-                maxQueuedPerSession: configuration.maxQueuedPerSession),
+                maxQueuedPerSession: configuration.maxQueuedPerSession,
+                maxAdmittedTurns: configuration.maxPendingTurns),
             agents: AgentCache(capacity: configuration.agentCacheSize, idleTTL: configuration.agentIdleTTL, metrics: metrics),
             observer: TurnObserver(metrics: metrics), logger: logger, makeAgent: makeAgent)
     }

@@ -16,6 +16,9 @@ public struct GatewayConfiguration: Sendable {
     public var maxConcurrentTurns: Int
     /// Turns of one session that may wait behind its running turn (429 past it).
     public var maxQueuedPerSession: Int
+    /// Turns admitted (running or waiting) over all sessions (429 past it), so that a flood
+    /// across many sessions cannot queue without bound.
+    public var maxPendingTurns: Int
     /// The `Retry-After` sent with a 429, in seconds.
     public var retryAfterSeconds: Int
     /// Agents kept in memory (least recently used dropped first). The Python gateway keeps 128.
@@ -33,6 +36,7 @@ public struct GatewayConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 8642, apiKey: String? = nil, advertisedModel: String = "hermes-agent",
         maxBodyBytes: Int = 10_000_000, maxConcurrentTurns: Int = 64, maxQueuedPerSession: Int = 16,
+        maxPendingTurns: Int = 4096,
         retryAfterSeconds: Int = 1, agentCacheSize: Int = 128, agentIdleTTL: Duration = .seconds(3600),
         shutdownGracePeriod: Duration = .seconds(30), telegram: TelegramSettings? = nil,
         webhooks: [String: WebhookRoute] = [:]
@@ -44,6 +48,7 @@ public struct GatewayConfiguration: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.maxConcurrentTurns = maxConcurrentTurns
         self.maxQueuedPerSession = maxQueuedPerSession
+        self.maxPendingTurns = maxPendingTurns
         self.retryAfterSeconds = retryAfterSeconds
         self.agentCacheSize = agentCacheSize
         self.agentIdleTTL = agentIdleTTL

@@ -12,7 +12,7 @@ import Yams
 /// api_key: secret                 # or API_SERVER_KEY
 /// model: {base_url: http://127.0.0.1:8000/v1, api_key: sk-..., name: hermes}
 /// agent: {toolsets: [terminal, file, web, todo], max_iterations: 90, system_prompt: "..."}
-/// limits: {max_body_bytes: 10000000, max_concurrent_turns: 64, max_queued_per_session: 16,
+/// limits: {max_body_bytes: 10000000, max_concurrent_turns: 64, max_queued_per_session: 16, max_pending_turns: 4096,
 ///          retry_after_seconds: 1, agent_cache_size: 128, agent_idle_ttl: 1h, shutdown_grace_period: 30s}
 /// web: {base_url: https://api.tavily.com, api_key: tvly-...}
 /// telegram: {bot_token: "123:abc", secret_token: s3cret, api_base_url: https://api.telegram.org, edit_interval: 1s}
@@ -169,6 +169,7 @@ private struct FileSettings: Decodable {
         var maxBodyBytes: Int?
         var maxConcurrentTurns: Int?
         var maxQueuedPerSession: Int?
+        var maxPendingTurns: Int?
         var retryAfterSeconds: Int?
         var agentCacheSize: Int?
         var agentIdleTTL: Duration?
@@ -176,13 +177,14 @@ private struct FileSettings: Decodable {
 
         init(from decoder: any Decoder) throws {
             try check(decoder, [
-                "max_body_bytes", "max_concurrent_turns", "max_queued_per_session", "retry_after_seconds",
+                "max_body_bytes", "max_concurrent_turns", "max_queued_per_session", "max_pending_turns", "retry_after_seconds",
                 "agent_cache_size", "agent_idle_ttl", "shutdown_grace_period",
             ])
             let keys = try decoder.container(keyedBy: AnyCodingKey.self)
             maxBodyBytes = try positive(keys, "max_body_bytes")
             maxConcurrentTurns = try positive(keys, "max_concurrent_turns")
             maxQueuedPerSession = try positive(keys, "max_queued_per_session", allowZero: true)
+            maxPendingTurns = try positive(keys, "max_pending_turns")
             retryAfterSeconds = try positive(keys, "retry_after_seconds", allowZero: true)
             agentCacheSize = try positive(keys, "agent_cache_size")
             agentIdleTTL = try duration(keys, "agent_idle_ttl")
@@ -247,6 +249,7 @@ private struct FileSettings: Decodable {
             gateway.maxBodyBytes = limits.maxBodyBytes ?? gateway.maxBodyBytes
             gateway.maxConcurrentTurns = limits.maxConcurrentTurns ?? gateway.maxConcurrentTurns
             gateway.maxQueuedPerSession = limits.maxQueuedPerSession ?? gateway.maxQueuedPerSession
+            gateway.maxPendingTurns = limits.maxPendingTurns ?? gateway.maxPendingTurns
             gateway.retryAfterSeconds = limits.retryAfterSeconds ?? gateway.retryAfterSeconds
             gateway.agentCacheSize = limits.agentCacheSize ?? gateway.agentCacheSize
             gateway.agentIdleTTL = limits.agentIdleTTL ?? gateway.agentIdleTTL
