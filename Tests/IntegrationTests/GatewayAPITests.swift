@@ -151,27 +151,26 @@ struct GatewayAPITests {
             $0.maxQueuedPerSession = 1
             $0.retryAfterSeconds = 2
         }
-        var config = LLMSimulatorConfig()
-        config.firstToken = .init(median: .milliseconds(300))
-        try await LLMSimulator(config: config).withServer { llm in
-            try await withGateway(configuration, makeAgent: agentFactory(simulatedModel(llm))) { gateway in
-                let responses = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
-                    for index in 0..<4 {
-                        group.addTask {
-                            let response = try await gateway.send(
-                                "/v1/chat/completions", body: RunningGateway.chat("m\(index)"),
-                                headers: auth.merging(["X-Hermes-Session-Id": "busy"]) { a, _ in a })
-                            return (response.status, response.headers["Retry-After"].first)
-                        }
+        let gate = Gate()
+        try await withGateway(configuration, makeAgent: agentFactory(GatedModel(gate: gate))) { gateway in
+            let responses = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+                for index in 0..<4 {
+                    group.addTask {
+                        let response = try await gateway.send(
+                            "/v1/chat/completions", body: RunningGateway.chat("m\(index)"),
+                            headers: auth.merging(["X-Hermes-Session-Id": "busy"]) { a, _ in a })
+                        return (response.status, response.headers["Retry-After"].first)
                     }
-                    return try await group.reduce(into: []) { $0.append($1) }
                 }
-                #expect(responses.filter { $0.0 == 200 }.count == 2)
-                #expect(responses.filter { $0.0 == 429 }.allSatisfy { $0.1 == "2" })
-                #expect(responses.filter { $0.0 == 429 }.count == 2)
-                #expect(gateway.gateway.runner.router.rejections == 2)
-                #expect(try await gateway.store.history(of: SessionID("busy")).count == 4)
+                // One turn runs (held by the gate), one waits, two are refused; then let them through.
+                while gateway.gateway.runner.router.rejections < 2 { try await Task.sleep(for: .milliseconds(5)) }
+                gate.open()
+                return try await group.reduce(into: []) { $0.append($1) }
             }
+            #expect(responses.filter { $0.0 == 200 }.count == 2)
+            #expect(responses.filter { $0.0 == 429 }.count == 2)
+            #expect(responses.filter { $0.0 == 429 }.allSatisfy { $0.1 == "2" })
+            #expect(try await gateway.store.history(of: SessionID("busy")).count == 4)
         }
     }
 
@@ -225,6 +224,40 @@ private struct TodoModel: ChatModel {
             ? #"{"todos":[{"id":"1","content":\#(jsonQuoted(String(text.dropFirst(9)))),"status":"pending"}]}"# : "{}"
         let call = ToolCall(id: "call-\(request.messages.count)", name: "todo", arguments: arguments)
         return ChatCompletion(message: .assistant(nil, toolCalls: [call]))
+    }
+}
+
+/// Lets callers through once opened.
+private final class Gate: Sendable {
+    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func open() {
+        let waiters = state.withLock { state in
+            state.open = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state in
+                if !state.open { state.waiters.append(continuation) }
+                return state.open
+            }
+            if ready { continuation.resume() }
+        }
+    }
+}
+
+/// Answers once its gate is open.
+private struct GatedModel: ChatModel {
+    let gate: Gate
+
+    func complete(_ request: ChatRequest, onEvent: ChatEventHandler?) async throws -> ChatCompletion {
+        await gate.wait()
+        return ChatCompletion(message: .assistant("done"))
     }
 }
 

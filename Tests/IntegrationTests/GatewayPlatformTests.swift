@@ -22,36 +22,28 @@ struct GatewayPlatformTests {
             webhooks: ["github": WebhookRoute(secret: "hook-secret", prompt: "Review {pull_request.title} ({event_type})")])
     }
 
-    private func streamingLLM() -> LLMSimulator {
-        var config = LLMSimulatorConfig()
-        config.tokensPerSecond = 100
-        config.replyTokens = 60...60
-        return LLMSimulator(config: config)
-    }
-
     @Test("a Telegram update gets 200 at once, then a sendMessage and rate-limited edits ending with the stored reply")
     func telegramReplyIsStreamedAsEdits() async throws {
         let platform = PlatformSimulator()
         try await platform.withServer { platformURL in
-            try await streamingLLM().withServer { llm in
-                let model = OpenAIClient(configuration: .init(baseURL: llm, model: "sim"))
-                try await withGateway(configuration(platform: platformURL), makeAgent: agentFactory(model)) { gateway in
-                    let answer = try await gateway.send(
-                        "/webhook/telegram", body: update(1), headers: ["X-Telegram-Bot-Api-Secret-Token": Self.secret])
-                    #expect(answer.status == 200)
-                    let session = SessionID("telegram-42")
-                    let reply = try await waitForStoredReply(in: session, store: gateway.store)
-                    try await waitUntil { platform.calls().last?.text == reply }
-                    let calls = platform.calls()
-                    #expect(calls.first?.method == "sendMessage")
-                    #expect(calls.dropFirst().allSatisfy { $0.method == "editMessageText" && $0.messageID == calls[0].messageID })
-                    #expect(calls.count >= 3, "a 0.6 s stream with 100 ms between edits is shown in several steps")
-                    for (earlier, later) in zip(calls, calls.dropFirst()) {
-                        #expect(later.at - earlier.at >= 0.08, "edits keep to the rate limit")
-                    }
-                    let record = try await gateway.store.session(session)
-                    #expect(record?.source == "telegram" && record?.messageCount == 2)
+            let model = SteppedModel(platform: platform)
+            try await withGateway(configuration(platform: platformURL), makeAgent: agentFactory(model)) { gateway in
+                let answer = try await gateway.send(
+                    "/webhook/telegram", body: update(1), headers: ["X-Telegram-Bot-Api-Secret-Token": Self.secret])
+                #expect(answer.status == 200)
+                let session = SessionID("telegram-42")
+                let reply = try await waitForStoredReply(in: session, store: gateway.store)
+                #expect(reply == "Hello world!")
+                try await waitUntil { platform.calls().last?.text == reply }
+                let calls = platform.calls()
+                #expect(calls.map(\.method) == ["sendMessage", "editMessageText", "editMessageText"])
+                #expect(calls.map(\.text) == ["Hello", "Hello world", "Hello world!"])
+                #expect(calls.allSatisfy { $0.chatID == 42 && $0.messageID == calls[0].messageID })
+                for (earlier, later) in zip(calls, calls.dropFirst()) {
+                    #expect(later.at - earlier.at >= 0.1, "edits keep to the 100 ms rate limit")
                 }
+                let record = try await gateway.store.session(session)
+                #expect(record?.source == "telegram" && record?.messageCount == 2)
             }
         }
     }
@@ -112,6 +104,20 @@ struct GatewayPlatformTests {
                 #expect(llm.stats().requests == 1)
             }
         }
+    }
+}
+
+/// Streams "Hello", then " world" once the platform has the first message, then finishes with
+/// "Hello world!" once it has the first edit: a reply whose delivery steps do not depend on timing.
+private struct SteppedModel: ChatModel {
+    let platform: PlatformSimulator
+
+    func complete(_ request: ChatRequest, onEvent: ChatEventHandler?) async throws -> ChatCompletion {
+        onEvent?(.textDelta("Hello"))
+        try await waitUntil { platform.calls().count >= 1 }
+        onEvent?(.textDelta(" world"))
+        try await waitUntil { platform.calls().count >= 2 }
+        return ChatCompletion(message: .assistant("Hello world!"))
     }
 }
 
