@@ -102,6 +102,7 @@ let package = Package(
                 "HermesCore", "HermesLLM", "HermesTools", "HermesAgent", "HermesStore", "HermesTelemetry",
                 "HermesSimulators",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(
@@ -132,6 +133,7 @@ let package = Package(
             dependencies: ["HermesStore", "HermesCore", "HermesTelemetry"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "HermesBenchTests", dependencies: ["HermesBench", "HermesCore", "HermesSimulators"]),
         .testTarget(name: "HermesGatewayTests", dependencies: ["HermesGateway", "HermesCore", "HermesAgent", "HermesLLM", "HermesTools"]),
         .testTarget(
             name: "IntegrationTests",
