@@ -100,8 +100,12 @@ let package = Package(
             name: "HermesBench",
             dependencies: [
                 "HermesCore", "HermesLLM", "HermesTools", "HermesAgent", "HermesStore", "HermesTelemetry",
-                "HermesSimulators",
+                "HermesGateway", "HermesSimulators",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

@@ -61,3 +61,68 @@ struct ListCommand: ParsableCommand {
         if failed { throw ExitCode(2) }
     }
 }
+
+/// `hermes-bench run FILE...`: replays scenarios and writes their reports.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run scenario files; write report.json and summary.md under Reports/runs/.",
+        discussion: """
+            Exit status: 0 when every threshold held, 1 when one broke (each is named with its value and \
+            bound), 2 for a bad scenario file or option. HERMES_BENCH_API_KEY is sent as the bearer key to a \
+            url target.
+            """)
+
+    @Argument(help: "Scenario files (YAML).")
+    var files: [String]
+
+    @Option(name: .long, help: "Where run directories are made.")
+    var out: String = "Reports/runs"
+
+    @Option(name: .long, help: "Send the load to this OpenAI-compatible server instead of the scenario's target.")
+    var target: String?
+
+    @Option(name: .long, help: "Multiply every duration of the workload, e.g. 0.1 for a quick run.")
+    var scale: Double = 1
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one scenario file, e.g. Scenarios/steady-load.yaml") }
+        guard scale > 0, scale.isFinite else { throw ValidationError("--scale must be above 0, e.g. 0.1") }
+    }
+
+    func run() async throws {
+        var scenarios: [Scenario] = []
+        for file in files {
+            do {
+                scenarios.append(try ScenarioLoader.load(path: file))
+            } catch {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+        let options = RunOptions(
+            outputDirectory: out, scale: scale, targetURL: target,
+            apiKey: ProcessInfo.processInfo.environment["HERMES_BENCH_API_KEY"])
+        var broken = false
+        for scenario in scenarios {
+            print("running \(scenario.name): \(scenario.summary)")
+            let result: RunResult
+            do {
+                result = try await ScenarioRunner.run(scenario, options: options)
+            } catch let error as ScenarioError {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                throw ExitCode(2)
+            }
+            let counts = result.report.counts
+            print(
+                "\(counts.completed) of \(counts.requests) turns completed in \(String(format: "%.1f", result.report.durationSeconds)) s "
+                    + "(\(String(format: "%.1f", result.report.throughputPerSecond))/s), \(counts.rejected) rejected, "
+                    + "\(counts.errors.values.reduce(0, +)) failed, \(counts.lateStarts) late starts")
+            print(RunSummary.table(result.report))
+            if !result.report.thresholds.isEmpty { print(RunSummary.thresholds(result.report)) }
+            print("report: \(result.directory)/report.json")
+            broken = broken || !result.broken.isEmpty
+        }
+        if broken { throw ExitCode(1) }
+    }
+}

@@ -63,6 +63,13 @@ public struct Workload: Sendable, Hashable {
         public var rate: Rate
         /// The arrival rate at its end (linear ramp); `nil` keeps `rate`.
         public var rampTo: Rate?
+
+        /// Makes a phase.
+        public init(duration: Duration, rate: Rate, rampTo: Rate? = nil) {
+            self.duration = duration
+            self.rate = rate
+            self.rampTo = rampTo
+        }
     }
 
     /// How requests reach the gateway.

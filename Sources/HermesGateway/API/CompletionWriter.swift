@@ -51,7 +51,10 @@ struct CompletionWriter: Sendable {
     func finish(_ outcome: Result<TurnResult, GatewayError>) -> String {
         switch outcome {
         case .success(let result):
-            return chunkPrefix + #"{},"finish_reason":"stop"}],"usage":\#(usage(result.usage))}"# + "\n\ndata: [DONE]\n\n"
+            // `hermes.timing` carries what `Server-Timing` carries for a non-streamed reply.
+            return chunkPrefix
+                + #"{},"finish_reason":"stop"}],"usage":\#(usage(result.usage)),"hermes":{"timing":{"turn":\#(result.duration.seconds),"model":\#(result.modelTime.seconds),"tools":\#(result.toolTime.seconds)}}}"#
+                + "\n\ndata: [DONE]\n\n"
         case .failure(let error):
             return chunkPrefix
                 + #"{},"finish_reason":"error"}],"usage":\#(usage(.zero)),"error":{"message":\#(jsonQuoted(error.message)),"type":"agent_error"},"hermes":{"completed":false,"partial":false,"failed":true,"error":\#(jsonQuoted(error.message)),"error_code":"agent_error"}}"#

@@ -15,6 +15,14 @@ struct OpenAIRoutes: Sendable {
     let configuration: GatewayConfiguration
 
     static let sessionHeader = HTTPField.Name("X-Hermes-Session-Id")!
+    static let serverTiming = HTTPField.Name("Server-Timing")!
+
+    /// Where the turn's time went, in the standard `Server-Timing` form (milliseconds), so that a
+    /// client or a load generator can separate the runtime's own cost from the model's and the tools'.
+    static func serverTiming(_ result: TurnResult) -> String {
+        func ms(_ duration: Duration) -> String { String(format: "%.3f", duration.seconds * 1000) }
+        return "turn;dur=\(ms(result.duration)), model;dur=\(ms(result.modelTime)), tools;dur=\(ms(result.toolTime))"
+    }
     /// The longest session id accepted in the header, as in the Python server.
     static let maxSessionIDLength = 256
 
@@ -57,6 +65,7 @@ struct OpenAIRoutes: Sendable {
             let result = try await turn.run()
             var response = Self.json(writer.completion(result))
             response.headers[Self.sessionHeader] = session.rawValue
+            response.headers[Self.serverTiming] = Self.serverTiming(result)
             return response
         } catch {
             var failure = OpenAIError(error, retryAfterSeconds: configuration.retryAfterSeconds)

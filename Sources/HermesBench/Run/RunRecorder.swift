@@ -1,0 +1,95 @@
+import HermesCore
+import Histogram
+import Synchronization
+
+/// What happened to one request.
+public enum TurnOutcome: Sendable {
+    /// The turn completed; the parts of its time the target could attribute.
+    case completed(TurnTimings)
+    /// It failed; `kind` groups failures in the report (`http_429`, `timeout`, `agent_error`…).
+    case failed(kind: String)
+    /// The target refused it for load (429 and the like).
+    case rejected
+}
+
+/// Where a completed turn's time went, when the target can tell.
+public struct TurnTimings: Sendable {
+    /// Time to the first streamed token, when streamed.
+    public var timeToFirstToken: Duration?
+    /// Time inside the model (the simulator), summed over the turn's calls.
+    public var model: Duration?
+    /// Time inside tool batches.
+    public var tools: Duration?
+    /// Each tool call by name.
+    public var toolCalls: [(name: String, duration: Duration)]
+
+    /// Makes timings.
+    public init(
+        timeToFirstToken: Duration? = nil, model: Duration? = nil, tools: Duration? = nil,
+        toolCalls: [(name: String, duration: Duration)] = []
+    ) {
+        self.timeToFirstToken = timeToFirstToken
+        self.model = model
+        self.tools = tools
+        self.toolCalls = toolCalls
+    }
+}
+
+/// Latency histograms (microseconds, 1 µs to 60 s, 3 significant digits) and counts of a run,
+/// shared by the request tasks.
+public final class RunRecorder: Sendable {
+    private let state = Mutex(State())
+
+    struct State {
+        var histograms: [String: Histogram<UInt64>] = [:]
+        var requests = 0
+        var completed = 0
+        var rejected = 0
+        var errors: [String: Int] = [:]
+        var lateStarts = 0
+    }
+
+    /// Makes an empty recorder.
+    public init() {}
+
+    static func makeHistogram() -> Histogram<UInt64> { Histogram(highestTrackableValue: 60_000_000) }
+
+    /// Records one request: `turn` from its intended start (coordinated-omission safe),
+    /// `turn.uncorrected` from its actual send, and what `outcome` attributes.
+    func record(_ outcome: TurnOutcome, intended: Duration, actual: Duration) {
+        state.withLock { state in
+            state.requests += 1
+            switch outcome {
+            case .rejected:
+                state.rejected += 1
+            case .failed(let kind):
+                state.errors[kind, default: 0] += 1
+            case .completed(let timings):
+                state.completed += 1
+                Self.add(intended, to: "turn", in: &state)
+                Self.add(actual, to: "turn.uncorrected", in: &state)
+                if let ttft = timings.timeToFirstToken { Self.add(ttft, to: "ttft", in: &state) }
+                if let model = timings.model { Self.add(model, to: "llm", in: &state) }
+                if let model = timings.model {
+                    let overhead = actual - model - (timings.tools ?? .zero)
+                    Self.add(max(overhead, .zero), to: "overhead", in: &state)
+                }
+                for call in timings.toolCalls { Self.add(call.duration, to: "tool.\(call.name)", in: &state) }
+            }
+        }
+    }
+
+    /// Records a latency under `operation` (e.g. `store.commit`).
+    func record(_ duration: Duration, as operation: String) {
+        state.withLock { Self.add(duration, to: operation, in: &$0) }
+    }
+
+    func recordLateStart() { state.withLock { $0.lateStarts += 1 } }
+
+    var snapshot: State { state.withLock { $0 } }
+
+    private static func add(_ duration: Duration, to operation: String, in state: inout State) {
+        let microseconds = UInt64(clamping: max(1, duration.nanoseconds / 1000))
+        _ = state.histograms[operation, default: makeHistogram()].record(min(microseconds, 60_000_000))
+    }
+}

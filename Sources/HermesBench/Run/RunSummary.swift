@@ -1,0 +1,57 @@
+import Foundation
+
+/// The human side of a report: `summary.md`, and the table printed at the end of a run.
+public enum RunSummary {
+    /// Operations in the order people read them.
+    static let order = ["turn", "turn.uncorrected", "ttft", "llm", "overhead", "store.commit"]
+
+    /// The latency table (milliseconds).
+    public static func table(_ report: RunReport) -> String {
+        let operations = order.filter { report.latency[$0] != nil }
+            + report.latency.keys.filter { !order.contains($0) }.sorted()
+        func ms(_ seconds: Double) -> String { String(format: "%.2f", seconds * 1000) }
+        var lines = ["| operation | count | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |", "|---|---:|---:|---:|---:|---:|---:|"]
+        for name in operations {
+            guard let summary = report.latency[name] else { continue }
+            lines.append(
+                "| \(name) | \(summary.count) | \(ms(summary.p50)) | \(ms(summary.p90)) | \(ms(summary.p99)) | \(ms(summary.p999)) | \(ms(summary.max)) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The threshold verdicts, one line each.
+    public static func thresholds(_ report: RunReport) -> String {
+        report.thresholds.map { result in
+            let value = result.value.map { String(format: "%.6g", $0) } ?? "not measured"
+            return "\(result.passed ? "pass" : "FAIL")  \(result.figure) \(result.comparison) \(String(format: "%.6g", result.bound)) (measured \(value))"
+        }.joined(separator: "\n")
+    }
+
+    /// `summary.md`.
+    static func markdown(_ report: RunReport) -> String {
+        let counts = report.counts
+        var text = """
+            # \(report.scenario.name)
+
+            Target \(report.scenario.target), seed \(report.scenario.seed), scale \(report.scenario.scale), \
+            commit \(report.gitCommit ?? "unknown"), \(report.machine.cores) cores, \(report.machine.allocator).
+            Started \(report.startedAt), ran \(String(format: "%.1f", report.durationSeconds)) s.
+
+            Requests \(counts.requests) of \(counts.scheduled) scheduled: \(counts.completed) completed, \
+            \(counts.rejected) rejected, \(counts.errors.values.reduce(0, +)) failed\
+            \(counts.errors.isEmpty ? "" : " (" + counts.errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"); \
+            \(counts.lateStarts) started late by the generator. Throughput \(String(format: "%.1f", report.throughputPerSecond)) turns/s, \
+            error rate \(String(format: "%.3f", report.errorRate * 100))%.
+
+            \(table(report))
+
+            """
+        if let allocations = report.allocations {
+            text += "\nAllocations: \(String(format: "%.0f", allocations.perTurn)) malloc calls and \(String(format: "%.0f", allocations.bytesPerTurn)) bytes per turn.\n"
+        }
+        if !report.thresholds.isEmpty {
+            text += "\n## Thresholds\n\n```\n\(thresholds(report))\n```\n"
+        }
+        return text
+    }
+}

@@ -1,0 +1,278 @@
+import AsyncHTTPClient
+import Foundation
+import HermesAgent
+import HermesCore
+import HermesGateway
+import HermesLLM
+import HermesSimulators
+import HermesStore
+import HermesTelemetry
+import HermesTools
+import Hummingbird
+import Logging
+import NIOPosix
+
+/// How `hermes-bench run` runs a scenario.
+public struct RunOptions: Sendable {
+    /// Where run directories are made.
+    public var outputDirectory: String
+    /// Multiplies every duration of the workload (0.1 for a quick run).
+    public var scale: Double
+    /// Sends the load to this server instead of the scenario's target.
+    public var targetURL: String?
+    /// The bearer key for a `url` target (`HERMES_BENCH_API_KEY`).
+    public var apiKey: String?
+
+    /// Makes options.
+    public init(outputDirectory: String = "Reports/runs", scale: Double = 1, targetURL: String? = nil, apiKey: String? = nil) {
+        self.outputDirectory = outputDirectory
+        self.scale = scale
+        self.targetURL = targetURL
+        self.apiKey = apiKey
+    }
+}
+
+/// A finished run: its report, where it was written, and the thresholds it broke.
+public struct RunResult: Sendable {
+    public var report: RunReport
+    public var directory: String
+    public var broken: [RunReport.ThresholdResult] { report.thresholds.filter { !$0.passed } }
+}
+
+/// Runs scenarios: starts the simulators and the target the scenario names, replays its workload,
+/// and writes `report.json` and `summary.md` into a new directory under `outputDirectory`.
+public enum ScenarioRunner {
+    /// Runs `scenario`. Throws `ScenarioError` for what the file asks that cannot be run.
+    public static func run(_ scenario: Scenario, options: RunOptions) async throws -> RunResult {
+        var target = scenario.target
+        if let url = options.targetURL { target = .url(url) }
+        if scenario.workload.channel == .telegram, target == .gateway {
+            throw ScenarioError(
+                file: scenario.file, line: 0,
+                "workload.via: telegram cannot be run yet (only the API channel is driven so far); use via: api")
+        }
+        let scratch = NSTemporaryDirectory() + "hermes-bench-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let recorder = RunRecorder()
+        let started = Date()
+        let measured = try await withTarget(target, scenario: scenario, options: options, scratch: scratch, recorder: recorder) { bench in
+            let before = Measurement.take()
+            let engine = WorkloadEngine(
+                workload: scenario.workload, seed: scenario.seed, scale: options.scale, target: bench, recorder: recorder)
+            let wall = await engine.run()
+            return (wall, before, Measurement.take())
+        }
+        let report = makeReport(
+            scenario: scenario, target: target, options: options, started: started, wall: measured.0,
+            recorder: recorder, before: measured.1, after: measured.2)
+        let directory = try write(report, scenario: scenario, options: options, started: started)
+        return RunResult(report: report, directory: directory)
+    }
+
+    // MARK: targets
+
+    private static func withTarget<T: Sendable>(
+        _ target: Scenario.Target, scenario: Scenario, options: RunOptions, scratch: String, recorder: RunRecorder,
+        _ body: @escaping @Sendable (any BenchTarget) async throws -> T
+    ) async throws -> T {
+        switch target {
+        case .url(let url):
+            return try await withLoadClient { client in
+                try await body(HTTPTarget(baseURL: url, apiKey: options.apiKey, client: client))
+            }
+        case .store:
+            let store = try await SQLiteSessionStore.open(at: scratch + "/state.db")
+            do {
+                let result = try await body(StoreTarget(store: store, recorder: recorder))
+                await store.close()
+                return result
+            } catch {
+                await store.close()
+                throw error
+            }
+        case .agent:
+            return try await withSimulators(scenario) { llm, web in
+                try await body(AgentTarget(model: OpenAIClient(configuration: .init(baseURL: llm)), web: web, directory: FileManager.default.currentDirectoryPath))
+            }
+        case .gateway:
+            return try await withSimulators(scenario) { llm, web in
+                try await withGateway(llm: llm, web: web, scratch: scratch) { baseURL in
+                    try await withLoadClient { client in
+                        try await body(HTTPTarget(baseURL: baseURL, apiKey: "hermes-bench", client: client))
+                    }
+                }
+            }
+        }
+    }
+
+    private static func withSimulators<T: Sendable>(
+        _ scenario: Scenario, _ body: @escaping @Sendable (String, WebConfiguration) async throws -> T
+    ) async throws -> T {
+        try await LLMSimulator(config: scenario.llm).withServer { llm in
+            try await WebSearchSimulator().withServer { web in
+                try await body(llm, WebConfiguration(baseURL: web, apiKey: "bench"))
+            }
+        }
+    }
+
+    /// An in-process gateway on loopback over a store in `scratch`, agents on the simulators.
+    private static func withGateway<T: Sendable>(
+        llm: String, web: WebConfiguration, scratch: String, _ body: @escaping @Sendable (String) async throws -> T
+    ) async throws -> T {
+        let store = try await SQLiteSessionStore.open(at: scratch + "/gateway.db")
+        let model = OpenAIClient(configuration: .init(baseURL: llm))
+        let tools = ToolRegistry.builtIn()
+        let directory = FileManager.default.currentDirectoryPath
+        var logger = Logger(label: "hermes.bench.gateway")
+        // Stopping the gateway at the end of a run cancels its connections; that is not news.
+        logger.logLevel = .critical
+        let gateway = Gateway(
+            configuration: GatewayConfiguration(port: 0, apiKey: "hermes-bench", maxQueuedPerSession: 1024),
+            store: store, logger: logger
+        ) { session, history in
+            try Agent(
+                model: model, tools: tools,
+                context: ToolContext(
+                    sessionID: session, workingDirectory: directory, todos: TodoStore(restoringFrom: history), web: web),
+                configuration: AgentConfiguration(toolsets: ["file", "web", "todo"], maxIterations: 8), history: history)
+        }
+        do {
+            let result = try await withThrowingTaskGroup(of: T?.self) { group in
+                let (ports, found) = AsyncStream<Int>.makeStream()
+                let app = gateway.makeApplication { found.yield($0) }
+                group.addTask {
+                    defer { found.finish() }
+                    try await app.run()
+                    return nil
+                }
+                var iterator = ports.makeAsyncIterator()
+                guard let port = await iterator.next() else { throw ScenarioError(file: "", line: 0, "the gateway did not start") }
+                let result = try await body("http://127.0.0.1:\(port)")
+                group.cancelAll()
+                return result
+            }
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    /// An HTTP client whose pool does not limit the load (one connection per in-flight request).
+    private static func withLoadClient<T: Sendable>(_ body: (HTTPClient) async throws -> T) async throws -> T {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 4096
+        configuration.timeout.connect = .seconds(5)
+        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+        do {
+            let result = try await body(client)
+            try await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    // MARK: report
+
+    private struct Measurement: Sendable {
+        var allocation: AllocationSnapshot?
+        var process: ProcessStats?
+        static func take() -> Measurement { Measurement(allocation: Jemalloc.snapshot(), process: ProcessStats.current()) }
+    }
+
+    private static func makeReport(
+        scenario: Scenario, target: Scenario.Target, options: RunOptions, started: Date, wall: Duration,
+        recorder: RunRecorder, before: Measurement, after: Measurement
+    ) -> RunReport {
+        let state = recorder.snapshot
+        let failures = state.errors.values.reduce(0, +) + state.rejected
+        let scheduled: Int =
+            switch scenario.workload.model {
+            case .open(let phases, let arrivals):
+                ArrivalSchedule(phases: phases, arrivals: arrivals, scale: options.scale, seed: scenario.seed).offsets.count
+            case .closed: state.requests
+            }
+        var allocations: RunReport.Allocations?
+        if case .url = target {} else if let start = before.allocation, let end = after.allocation {
+            let delta = end.delta(since: start)
+            let turns = Double(max(state.completed, 1))
+            allocations = RunReport.Allocations(
+                mallocCalls: delta.mallocCalls, bytes: delta.cumulativeBytes, perTurn: Double(delta.mallocCalls) / turns,
+                bytesPerTurn: Double(delta.cumulativeBytes) / turns, residentBytesAfter: end.resident,
+                threadCache: Jemalloc.threadCacheEnabled)
+        }
+        var process: RunReport.ProcessFigures?
+        if case .url = target {} else if let start = before.process, let end = after.process {
+            process = RunReport.ProcessFigures(
+                cpuUserSeconds: end.cpuUserSeconds - start.cpuUserSeconds,
+                cpuSystemSeconds: end.cpuSystemSeconds - start.cpuSystemSeconds, peakResidentBytes: end.peakResidentBytes,
+                threads: end.threads, openDescriptors: end.openDescriptors)
+        }
+        let targetName: String =
+            switch target {
+            case .agent: "agent"
+            case .gateway: "gateway"
+            case .store: "store"
+            case .url(let url): url
+            }
+        var report = RunReport(
+            scenario: .init(name: scenario.name, file: scenario.file, target: targetName, seed: scenario.seed, scale: options.scale),
+            gitCommit: GitCommit.current(), machine: .current,
+            startedAt: ISO8601DateFormatter().string(from: started), durationSeconds: wall.seconds,
+            counts: .init(
+                scheduled: scheduled, requests: state.requests, completed: state.completed, rejected: state.rejected,
+                errors: state.errors, lateStarts: state.lateStarts),
+            throughputPerSecond: Double(state.completed) / max(wall.seconds, 1e-9),
+            errorRate: state.requests == 0 ? 0 : Double(failures) / Double(state.requests),
+            latency: state.histograms.mapValues(RunReport.LatencySummary.init), allocations: allocations, process: process,
+            thresholds: [])
+        report.thresholds = scenario.thresholds.map { threshold in
+            let value = report.value(of: threshold.figure)
+            let passed: Bool =
+                switch (threshold.comparison, value) {
+                case (_, nil): false
+                case (.lessThan, let value?): value < threshold.bound
+                case (.atMost, let value?): value <= threshold.bound
+                case (.greaterThan, let value?): value > threshold.bound
+                case (.atLeast, let value?): value >= threshold.bound
+                }
+            return RunReport.ThresholdResult(
+                figure: threshold.figure.description, comparison: threshold.comparison.rawValue, bound: threshold.bound,
+                value: value, passed: passed)
+        }
+        return report
+    }
+
+    private static func write(_ report: RunReport, scenario: Scenario, options: RunOptions, started: Date) throws -> String {
+        let stamp = ISO8601DateFormatter.string(
+            from: started, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withYear, .withMonth, .withDay, .withTime])
+        let directory = (options.outputDirectory as NSString).appendingPathComponent("\(stamp)-\(scenario.name)")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        try encoder.encode(report).write(to: URL(fileURLWithPath: directory + "/report.json"), options: .atomic)
+        try Data(RunSummary.markdown(report).utf8).write(to: URL(fileURLWithPath: directory + "/summary.md"), options: .atomic)
+        return directory
+    }
+}
+
+/// The commit of the working directory's repository, read from `.git` (no subprocess).
+enum GitCommit {
+    static func current(in directory: String = FileManager.default.currentDirectoryPath) -> String? {
+        let git = directory + "/.git"
+        guard let head = try? String(contentsOfFile: git + "/HEAD", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        else { return nil }
+        guard head.hasPrefix("ref: ") else { return head }
+        let ref = String(head.dropFirst(5))
+        if let commit = try? String(contentsOfFile: git + "/" + ref, encoding: .utf8) {
+            return commit.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let packed = (try? String(contentsOfFile: git + "/packed-refs", encoding: .utf8)) ?? ""
+        return packed.split(separator: "\n").first { $0.hasSuffix(" " + ref) }.map { String($0.prefix(40)) }
+    }
+}

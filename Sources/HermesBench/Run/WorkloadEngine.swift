@@ -1,0 +1,101 @@
+import HermesCore
+import HermesSimulators
+import Synchronization
+
+/// Sends a scenario's requests to a target and records what happened.
+///
+/// Open model: each request starts at its scheduled time whatever the backlog, and its `turn`
+/// latency is measured from that intended time, so a stalled target cannot hide its queueing
+/// (coordinated omission); `turn.uncorrected` is measured from the actual send, as wrk2 `-U`
+/// does. A request the generator itself started more than 1 ms late counts as a late start.
+///
+/// Closed model: `users` tasks each send, wait for the reply, think, and repeat until the
+/// duration is over; latency is measured from the actual send.
+struct WorkloadEngine: Sendable {
+    let workload: Workload
+    let seed: UInt64
+    let scale: Double
+    let target: any BenchTarget
+    let recorder: RunRecorder
+
+    /// How far behind its schedule the generator may start a request before it counts as late.
+    static let lateness = Duration.milliseconds(1)
+
+    /// Runs the workload; returns the wall time it took.
+    func run() async -> Duration {
+        let started = ContinuousClock.now
+        switch workload.model {
+        case .open(let phases, let arrivals):
+            await runOpen(ArrivalSchedule(phases: phases, arrivals: arrivals, scale: scale, seed: seed))
+        case .closed(let users, let duration, let think):
+            await runClosed(users: users, until: started + duration * scale, think: think)
+        }
+        return ContinuousClock.now - started
+    }
+
+    private func runOpen(_ schedule: ArrivalSchedule) async {
+        let messages = MessageSource(workload: workload, seed: seed)
+        let start = ContinuousClock.now + .milliseconds(5)
+        await withDiscardingTaskGroup { group in
+            for (index, offset) in schedule.offsets.enumerated() {
+                let intended = start + offset
+                if ContinuousClock.now < intended { try? await Task.sleep(until: intended) }
+                let request = messages.request(index)
+                group.addTask {
+                    let sent = ContinuousClock.now
+                    if sent - intended > Self.lateness { recorder.recordLateStart() }
+                    let outcome = await target.send(request)
+                    let done = ContinuousClock.now
+                    recorder.record(outcome, intended: done - intended, actual: done - sent)
+                }
+            }
+        }
+    }
+
+    private func runClosed(users: Int, until deadline: ContinuousClock.Instant, think: ClosedRange<Duration>) async {
+        await withDiscardingTaskGroup { group in
+            for user in 0..<users {
+                group.addTask {
+                    var generator = SeededGenerator(seed: seed &+ UInt64(user) &* 0x9E37_79B9)
+                    let messages = MessageSource(workload: workload, seed: seed &+ UInt64(user))
+                    var turn = 0
+                    while ContinuousClock.now < deadline, !Task.isCancelled {
+                        // User u owns sessions u, u+users, …: a session never has two turns in flight.
+                        let request = messages.request(user + turn * users)
+                        let sent = ContinuousClock.now
+                        let outcome = await target.send(request)
+                        let elapsed = ContinuousClock.now - sent
+                        recorder.record(outcome, intended: elapsed, actual: elapsed)
+                        turn += 1
+                        let pause = think.lowerBound + (think.upperBound - think.lowerBound) * generator.unit()
+                        if pause > .zero { try? await Task.sleep(for: pause) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The k-th request of a run: its session and a seeded message of the workload's size.
+struct MessageSource: Sendable {
+    let workload: Workload
+    let seed: UInt64
+
+    private static let words = [
+        "plan", "the", "next", "release", "check", "logs", "for", "errors", "summarise", "open", "issues", "and",
+        "draft", "a", "reply", "about", "latency", "budget", "store", "session", "gateway", "tool", "search", "file",
+    ]
+
+    func request(_ index: Int) -> BenchRequest {
+        let sessions = workload.sessions
+        let turn = index / sessions
+        var session = "bench-\(index % sessions)"
+        // Past turns_per_session, the session starts over under a new id, so histories stay bounded.
+        if let cap = workload.turnsPerSession, turn >= cap { session += "-\(turn / cap)" }
+        var generator = SeededGenerator(seed: seed &+ UInt64(index) &* 0x2545_F491_4F6C_DD1D)
+        let range = workload.messageTokens
+        let count = range.lowerBound + Int(generator.unit() * Double(range.count))
+        let text = (0..<count).map { _ in Self.words[Int(generator.unit() * Double(Self.words.count))] }.joined(separator: " ")
+        return BenchRequest(session: session, text: text, stream: workload.stream)
+    }
+}

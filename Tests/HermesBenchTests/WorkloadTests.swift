@@ -1,0 +1,82 @@
+import Foundation
+import HermesBench
+import HermesCore
+import Testing
+
+@Suite struct ArrivalScheduleTests {
+    @Test func constantArrivalsAreEvenlySpaced() {
+        let phase = Workload.Phase(duration: .seconds(2), rate: Rate(perSecond: 50), rampTo: nil)
+        let offsets = ArrivalSchedule(phases: [phase], arrivals: .constant, seed: 1).offsets
+        #expect(offsets.count == 100)
+        #expect(offsets.first == .zero)
+        #expect(offsets[1] == .milliseconds(20) && offsets.last == .milliseconds(1980))
+    }
+
+    @Test func aRampDeliversTheAverageRateAndSpeedsUp() {
+        let ramp = Workload.Phase(duration: .seconds(10), rate: Rate(perSecond: 10), rampTo: Rate(perSecond: 30))
+        let offsets = ArrivalSchedule(phases: [ramp], arrivals: .constant, seed: 1).offsets
+        #expect(offsets.count == 200, "the mean of 10/s and 30/s over 10 s")
+        let early = offsets[1] - offsets[0]
+        let late = offsets[offsets.count - 1] - offsets[offsets.count - 2]
+        #expect(early > late * 2)
+    }
+
+    @Test func phasesFollowEachOtherAndScaleShortensThem() {
+        let phases = [
+            Workload.Phase(duration: .seconds(1), rate: Rate(perSecond: 10), rampTo: nil),
+            Workload.Phase(duration: .seconds(1), rate: Rate(perSecond: 100), rampTo: nil),
+        ]
+        let offsets = ArrivalSchedule(phases: phases, arrivals: .constant, seed: 1).offsets
+        #expect(offsets.count == 110)
+        #expect(offsets[10] == .seconds(1))
+        let scaled = ArrivalSchedule(phases: phases, arrivals: .constant, scale: 0.5, seed: 1).offsets
+        #expect(scaled.count == 55 && scaled.last! < .seconds(1))
+    }
+
+    @Test func poissonArrivalsAreSeededAndAverageTheRate() {
+        let phase = Workload.Phase(duration: .seconds(100), rate: Rate(perSecond: 100), rampTo: nil)
+        let first = ArrivalSchedule(phases: [phase], arrivals: .poisson, seed: 9).offsets
+        let again = ArrivalSchedule(phases: [phase], arrivals: .poisson, seed: 9).offsets
+        #expect(first == again)
+        #expect(abs(first.count - 10_000) < 400, "within 4 standard deviations of 10,000")
+        #expect(zip(first, first.dropFirst()).allSatisfy { $0 <= $1 })
+    }
+}
+
+@Suite("hermes-bench run against the store", .timeLimit(.minutes(1)))
+struct StoreRunTests {
+    @Test func aRunWritesItsReportAndJudgesItsThresholds() async throws {
+        let scenario = try ScenarioLoader.parse(
+            """
+            name: tiny-storm
+            about: A few hundred appends.
+            target: store
+            workload:
+              model: open
+              phases: [{duration: 2s, rate: 200/s}]
+              sessions: 20
+              turns_per_session: 5
+            thresholds:
+              store.commit.p99: "< 30s"
+              error_rate: "< 1%"
+              turn.p50: "< 1us"
+              goodput: "> 1%"
+            """, file: "tiny.yaml")
+        let out = NSTemporaryDirectory() + "hermes-runs-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let result = try await ScenarioRunner.run(scenario, options: RunOptions(outputDirectory: out, scale: 0.5))
+        let report = result.report
+        #expect(report.counts.scheduled == 200 && report.counts.requests == 200 && report.counts.completed == 200)
+        #expect(report.latency["store.commit"]?.count == 200)
+        #expect(report.latency["turn"]?.count == 200)
+        #expect(report.thresholds.map(\.passed) == [true, true, false, false])
+        #expect(report.thresholds[3].value == nil, "goodput is not measured yet, so it cannot pass")
+        #expect(result.broken.map(\.figure) == ["turn.p50", "goodput"])
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: result.directory + "/report.json")))
+        let object = try #require(json as? [String: Any])
+        #expect(object["schema_version"] as? Int == 1)
+        #expect((object["counts"] as? [String: Any])?["completed"] as? Int == 200)
+        let summary = try String(contentsOfFile: result.directory + "/summary.md", encoding: .utf8)
+        #expect(summary.contains("# tiny-storm") && summary.contains("| store.commit | 200 |"))
+    }
+}
