@@ -137,7 +137,12 @@ let package = Package(
             dependencies: ["HermesStore", "HermesCore", "HermesTelemetry"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "HermesBenchTests", dependencies: ["HermesBench", "HermesCore", "HermesSimulators"]),
+        .testTarget(
+            name: "HermesBenchTests",
+            dependencies: [
+                "HermesBench", "HermesCore", "HermesSimulators", .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         .testTarget(name: "HermesGatewayTests", dependencies: ["HermesGateway", "HermesCore", "HermesAgent", "HermesLLM", "HermesTools"]),
         .testTarget(
             name: "IntegrationTests",

@@ -78,5 +78,34 @@ struct StoreRunTests {
         #expect((object["counts"] as? [String: Any])?["completed"] as? Int == 200)
         let summary = try String(contentsOfFile: result.directory + "/summary.md", encoding: .utf8)
         #expect(summary.contains("# tiny-storm") && summary.contains("| store.commit | 200 |"))
+
+        let metrics = try String(contentsOfFile: result.directory + "/metrics.prom", encoding: .utf8)
+        #expect(metrics.contains(#"hermes_bench_latency_seconds_bucket{scenario="tiny-storm",op="store.commit",le="+Inf"} 200"#))
+        #expect(metrics.contains(#"hermes_bench_latency_quantiles_seconds{scenario="tiny-storm",op="turn",quantile="0.99"}"#))
+        #expect(metrics.contains(#"hermes_bench_requests_total{scenario="tiny-storm",outcome="completed"} 200"#))
+        // Buckets never decrease (promtool 2.42 does not check this itself).
+        let commitBuckets = metrics.split(separator: "\n").filter { $0.hasPrefix(#"hermes_bench_latency_seconds_bucket{scenario="tiny-storm",op="store.commit""#) }
+            .compactMap { Int($0.split(separator: " ").last ?? "") }
+        #expect(commitBuckets.count == 19 && commitBuckets == commitBuckets.sorted())
+        try checkWithPromtool(result.directory + "/metrics.prom")
     }
+}
+
+/// `promtool check metrics < FILE`; skipped with a printed reason where promtool is missing.
+func checkWithPromtool(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    guard FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool") else {
+        print("skipped promtool check: promtool is not installed (apt-get install prometheus)")
+        return
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
+    process.arguments = ["check", "metrics"]
+    process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "promtool: \(report)", sourceLocation: sourceLocation)
 }

@@ -8,6 +8,7 @@ import HermesSimulators
 import HermesStore
 import HermesTelemetry
 import HermesTools
+import Histogram
 import Hummingbird
 import Logging
 import NIOPosix
@@ -40,7 +41,7 @@ public struct RunResult: Sendable {
 }
 
 /// Runs scenarios: starts the simulators and the target the scenario names, replays its workload,
-/// and writes `report.json` and `summary.md` into a new directory under `outputDirectory`.
+/// and writes `report.json`, `summary.md` and `metrics.prom` into a new directory under `outputDirectory`.
 public enum ScenarioRunner {
     /// Runs `scenario`. Throws `ScenarioError` for what the file asks that cannot be run.
     public static func run(_ scenario: Scenario, options: RunOptions) async throws -> RunResult {
@@ -54,6 +55,7 @@ public enum ScenarioRunner {
         let scratch = NSTemporaryDirectory() + "hermes-bench-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
+        try makeWorkspace(scratch + "/workspace")
         let recorder = RunRecorder()
         let started = Date()
         let measured = try await withTarget(target, scenario: scenario, options: options, scratch: scratch, recorder: recorder) { bench in
@@ -66,7 +68,8 @@ public enum ScenarioRunner {
         let report = makeReport(
             scenario: scenario, target: target, options: options, started: started, wall: measured.0,
             recorder: recorder, before: measured.1, after: measured.2)
-        let directory = try write(report, scenario: scenario, options: options, started: started)
+        let directory = try write(
+            report, histograms: recorder.snapshot.histograms, scenario: scenario, options: options, started: started)
         return RunResult(report: report, directory: directory)
     }
 
@@ -93,7 +96,8 @@ public enum ScenarioRunner {
             }
         case .agent:
             return try await withSimulators(scenario) { llm, web in
-                try await body(AgentTarget(model: OpenAIClient(configuration: .init(baseURL: llm)), web: web, directory: FileManager.default.currentDirectoryPath))
+                try await body(
+                    AgentTarget(model: OpenAIClient(configuration: .init(baseURL: llm)), web: web, directory: scratch + "/workspace"))
             }
         case .gateway:
             return try await withSimulators(scenario) { llm, web in
@@ -123,7 +127,7 @@ public enum ScenarioRunner {
         let store = try await SQLiteSessionStore.open(at: scratch + "/gateway.db")
         let model = OpenAIClient(configuration: .init(baseURL: llm))
         let tools = ToolRegistry.builtIn()
-        let directory = FileManager.default.currentDirectoryPath
+        let directory = scratch + "/workspace"
         var logger = Logger(label: "hermes.bench.gateway")
         // Stopping the gateway at the end of a run cancels its connections; that is not news.
         logger.logLevel = .critical
@@ -157,6 +161,18 @@ public enum ScenarioRunner {
         } catch {
             await store.close()
             throw error
+        }
+    }
+
+    /// The agents' working directory: a few files for the file tools to read and search, the same
+    /// on every run (a real checkout would make tool timings depend on what else lies around).
+    private static func makeWorkspace(_ path: String) throws {
+        try FileManager.default.createDirectory(atPath: path + "/Sources", withIntermediateDirectories: true)
+        let line = "Hermes answers with tools; this line is here to be read and searched.\n"
+        try String(repeating: line, count: 200).write(toFile: path + "/README.md", atomically: true, encoding: .utf8)
+        for index in 0..<20 {
+            try String(repeating: "// Hermes module \(index)\nlet value\(index) = \(index)\n", count: 50)
+                .write(toFile: path + "/Sources/File\(index).swift", atomically: true, encoding: .utf8)
         }
     }
 
@@ -247,7 +263,9 @@ public enum ScenarioRunner {
         return report
     }
 
-    private static func write(_ report: RunReport, scenario: Scenario, options: RunOptions, started: Date) throws -> String {
+    private static func write(
+        _ report: RunReport, histograms: [String: Histogram<UInt64>], scenario: Scenario, options: RunOptions, started: Date
+    ) throws -> String {
         let stamp = ISO8601DateFormatter.string(
             from: started, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withYear, .withMonth, .withDay, .withTime])
         let directory = (options.outputDirectory as NSString).appendingPathComponent("\(stamp)-\(scenario.name)")
@@ -257,6 +275,8 @@ public enum ScenarioRunner {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         try encoder.encode(report).write(to: URL(fileURLWithPath: directory + "/report.json"), options: .atomic)
         try Data(RunSummary.markdown(report).utf8).write(to: URL(fileURLWithPath: directory + "/summary.md"), options: .atomic)
+        try Data(MetricsText.render(report, histograms: histograms).utf8)
+            .write(to: URL(fileURLWithPath: directory + "/metrics.prom"), options: .atomic)
         return directory
     }
 }

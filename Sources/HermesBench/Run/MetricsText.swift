@@ -1,0 +1,86 @@
+import Foundation
+import HermesCore
+import Histogram
+
+/// Writes a run as a Prometheus text exposition (format 0.0.4): `metrics.prom`.
+///
+/// Written by hand rather than through swift-prometheus: that package has no summary type, and
+/// the quantiles here come from the run's HdrHistograms, not from a live registry. Every family
+/// has `# HELP` and `# TYPE`; histogram buckets are cumulative and end with `+Inf` equal to
+/// `_count`; label values are escaped (`\`, `"`, newline).
+enum MetricsText {
+    /// Bucket bounds of the latency histograms, seconds.
+    static let buckets: [Double] = [
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+    ]
+    static let quantiles: [Double] = [0.5, 0.9, 0.99, 0.999]
+
+    static func render(_ report: RunReport, histograms: [String: Histogram<UInt64>]) -> String {
+        let scenario = "scenario=\"\(escape(report.scenario.name))\""
+        let operations = histograms.keys.sorted()
+        var out = ""
+        func family(_ name: String, _ type: String, _ help: String) {
+            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+        }
+        func number(_ value: Double) -> String {
+            value.isFinite ? (value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)) : "NaN"
+        }
+
+        family("hermes_bench_latency_seconds", "histogram", "Latency of each operation of the run (turn from its intended start).")
+        for operation in operations {
+            guard let histogram = histograms[operation] else { continue }
+            let labels = "\(scenario),op=\"\(escape(operation))\""
+            for bound in buckets {
+                let count = histogram.count(within: 0...UInt64(bound * 1e6))
+                out += "hermes_bench_latency_seconds_bucket{\(labels),le=\"\(number(bound))\"} \(count)\n"
+            }
+            out += "hermes_bench_latency_seconds_bucket{\(labels),le=\"+Inf\"} \(histogram.totalCount)\n"
+            out += "hermes_bench_latency_seconds_sum{\(labels)} \(number(histogram.mean * Double(histogram.totalCount) / 1e6))\n"
+            out += "hermes_bench_latency_seconds_count{\(labels)} \(histogram.totalCount)\n"
+        }
+
+        family("hermes_bench_latency_quantiles_seconds", "summary", "Latency quantiles of each operation, from HdrHistograms (3 significant digits).")
+        for operation in operations {
+            guard let histogram = histograms[operation] else { continue }
+            let labels = "\(scenario),op=\"\(escape(operation))\""
+            for quantile in quantiles {
+                let value = Double(histogram.valueAtPercentile(quantile * 100)) / 1e6
+                out += "hermes_bench_latency_quantiles_seconds{\(labels),quantile=\"\(number(quantile))\"} \(number(value))\n"
+            }
+            out += "hermes_bench_latency_quantiles_seconds_sum{\(labels)} \(number(histogram.mean * Double(histogram.totalCount) / 1e6))\n"
+            out += "hermes_bench_latency_quantiles_seconds_count{\(labels)} \(histogram.totalCount)\n"
+        }
+
+        let counts = report.counts
+        family("hermes_bench_requests_total", "counter", "Requests of the run by outcome.")
+        for (outcome, value) in [("completed", counts.completed), ("rejected", counts.rejected), ("failed", counts.errors.values.reduce(0, +))] {
+            out += "hermes_bench_requests_total{\(scenario),outcome=\"\(outcome)\"} \(value)\n"
+        }
+        if !counts.errors.isEmpty {
+            family("hermes_bench_errors_total", "counter", "Failed requests by kind.")
+            for (kind, value) in counts.errors.sorted(by: { $0.key < $1.key }) {
+                out += "hermes_bench_errors_total{\(scenario),kind=\"\(escape(kind))\"} \(value)\n"
+            }
+        }
+        family("hermes_bench_late_starts_total", "counter", "Requests the generator started more than 1 ms after their scheduled time.")
+        out += "hermes_bench_late_starts_total{\(scenario)} \(counts.lateStarts)\n"
+        family("hermes_bench_throughput_per_second", "gauge", "Completed turns per second of the run.")
+        out += "hermes_bench_throughput_per_second{\(scenario)} \(number(report.throughputPerSecond))\n"
+        family("hermes_bench_error_ratio", "gauge", "Failed and rejected requests over all requests.")
+        out += "hermes_bench_error_ratio{\(scenario)} \(number(report.errorRate))\n"
+        family("hermes_bench_duration_seconds", "gauge", "Wall time of the workload.")
+        out += "hermes_bench_duration_seconds{\(scenario)} \(number(report.durationSeconds))\n"
+        if let allocations = report.allocations {
+            family("hermes_bench_allocations_per_turn", "gauge", "malloc calls per completed turn (jemalloc).")
+            out += "hermes_bench_allocations_per_turn{\(scenario)} \(number(allocations.perTurn))\n"
+            family("hermes_bench_allocated_bytes_per_turn", "gauge", "Bytes allocated per completed turn (jemalloc).")
+            out += "hermes_bench_allocated_bytes_per_turn{\(scenario)} \(number(allocations.bytesPerTurn))\n"
+        }
+        return out
+    }
+
+    static func escape(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+    }
+}
