@@ -1,3 +1,4 @@
+import Foundation
 import HermesTelemetry
 import Testing
 
@@ -22,5 +23,22 @@ struct TelemetryTests {
         #expect(stats.peakResidentBytes >= stats.residentBytes)
         #expect(stats.threads >= 1)
         #expect(stats.openDescriptors >= 3)
+    }
+}
+
+@Suite("Allocation counting")
+struct AllocationCountingTests {
+    @Test("N allocations of S bytes are counted within 1%", arguments: [(100_000, 64), (20_000, 1000), (2_000, 100_000)])
+    func knownPattern(count: Int, size: Int) throws {
+        let pointers = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: count)
+        defer { pointers.deallocate() }
+        let (_, counted) = Jemalloc.countingAllocations {
+            for index in 0..<count { pointers[index] = malloc(size) }
+        }
+        for index in 0..<count { free(pointers[index]) }
+        let delta = try #require(counted, "the test binary links jemalloc through CJemalloc")
+        #expect(abs(Double(delta.mallocCalls) - Double(count)) <= Double(count) * 0.01, "\(delta.mallocCalls) calls")
+        #expect(Double(delta.cumulativeBytes) >= Double(count * size) * 0.99, "\(delta.cumulativeBytes) bytes")
+        #expect(Double(delta.cumulativeBytes) <= Double(count * size) * 1.25 + 1_000_000, "size classes round up by at most 25%")
     }
 }
