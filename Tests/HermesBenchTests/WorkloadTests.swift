@@ -88,7 +88,36 @@ struct StoreRunTests {
             .compactMap { Int($0.split(separator: " ").last ?? "") }
         #expect(commitBuckets.count == 19 && commitBuckets == commitBuckets.sorted())
         try checkWithPromtool(result.directory + "/metrics.prom")
+        try checkAgainstSchema(result.directory + "/report.json")
     }
+}
+
+/// Validates a report against `Reports/report.schema.json` with Python's jsonschema; skipped
+/// with a printed reason where that package is missing.
+func checkAgainstSchema(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Reports/report.schema.json").path
+    let script = """
+        import json, sys
+        try:
+            import jsonschema
+        except ImportError:
+            print("skipped schema check: python3 has no jsonschema (pip install jsonschema)"); sys.exit(0)
+        schema = json.load(open(sys.argv[1]))
+        jsonschema.Draft202012Validator.check_schema(schema)
+        jsonschema.validate(json.load(open(sys.argv[2])), schema)
+        """
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", script, schema, path]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    if !report.isEmpty { print(report) }
+    #expect(process.terminationStatus == 0, "report.json does not match its schema: \(report)", sourceLocation: sourceLocation)
 }
 
 /// `promtool check metrics < FILE`; skipped with a printed reason where promtool is missing.
