@@ -92,6 +92,16 @@ struct StoreRunTests {
     }
 }
 
+/// `promtool check metrics < FILE`; skipped with a printed reason where promtool is missing.
+func checkWithPromtool(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    guard FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool") else {
+        print("skipped promtool check: promtool is not installed (apt-get install prometheus)")
+        return
+    }
+    let (status, output) = try runProcess("/usr/bin/promtool", ["check", "metrics"], input: path)
+    #expect(status == 0, "promtool: \(output)", sourceLocation: sourceLocation)
+}
+
 /// Validates a report against `Reports/report.schema.json` with Python's jsonschema; skipped
 /// with a printed reason where that package is missing.
 func checkAgainstSchema(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
@@ -107,34 +117,22 @@ func checkAgainstSchema(_ path: String, sourceLocation: SourceLocation = #_sourc
         jsonschema.Draft202012Validator.check_schema(schema)
         jsonschema.validate(json.load(open(sys.argv[2])), schema)
         """
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script, schema, path]
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    if !report.isEmpty { print(report) }
-    #expect(process.terminationStatus == 0, "report.json does not match its schema: \(report)", sourceLocation: sourceLocation)
+    let (status, output) = try runProcess("/usr/bin/env", ["python3", "-c", script, schema, path])
+    if !output.isEmpty { print(output) }
+    #expect(status == 0, "report.json does not match its schema: \(output)", sourceLocation: sourceLocation)
 }
 
-/// `promtool check metrics < FILE`; skipped with a printed reason where promtool is missing.
-func checkWithPromtool(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    guard FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool") else {
-        print("skipped promtool check: promtool is not installed (apt-get install prometheus)")
-        return
-    }
+/// Runs a program (standard input from the file `input`, when given); its status and output.
+private func runProcess(_ executable: String, _ arguments: [String], input: String? = nil) throws -> (Int32, String) {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/promtool")
-    process.arguments = ["check", "metrics"]
-    process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let input { process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: input)) }
     let output = Pipe()
     process.standardOutput = output
     process.standardError = output
     try process.run()
-    let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "promtool: \(report)", sourceLocation: sourceLocation)
+    return (process.terminationStatus, text)
 }

@@ -72,20 +72,8 @@ func withGateway<T: Sendable>(
     clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 512
     let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfiguration)
     do {
-        let result = try await withThrowingTaskGroup(of: T?.self) { group in
-            let (ports, continuation) = AsyncStream<Int>.makeStream()
-            let app = gateway.makeApplication { continuation.yield($0) }
-            group.addTask {
-                defer { continuation.finish() }
-                try await app.run()
-                return nil
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw CancellationError() }
-            let result = try await body(
-                RunningGateway(baseURL: "http://127.0.0.1:\(port)", gateway: gateway, store: store, client: client))
-            group.cancelAll()
-            return result
+        let result = try await gateway.withServer { baseURL in
+            try await body(RunningGateway(baseURL: baseURL, gateway: gateway, store: store, client: client))
         }
         try await client.shutdown()
         await store.close()

@@ -142,20 +142,7 @@ public enum ScenarioRunner {
                 configuration: AgentConfiguration(toolsets: ["file", "web", "todo"], maxIterations: 8), history: history)
         }
         do {
-            let result = try await withThrowingTaskGroup(of: T?.self) { group in
-                let (ports, found) = AsyncStream<Int>.makeStream()
-                let app = gateway.makeApplication { found.yield($0) }
-                group.addTask {
-                    defer { found.finish() }
-                    try await app.run()
-                    return nil
-                }
-                var iterator = ports.makeAsyncIterator()
-                guard let port = await iterator.next() else { throw ScenarioError(file: "", line: 0, "the gateway did not start") }
-                let result = try await body("http://127.0.0.1:\(port)")
-                group.cancelAll()
-                return result
-            }
+            let result = try await gateway.withServer(body)
             await store.close()
             return result
         } catch {

@@ -89,6 +89,29 @@ public struct Gateway: Sendable {
             logger: quiet)
     }
 
+    /// Runs the server while `body` runs, handing it the base URL (`http://HOST:PORT`, the port
+    /// bound when the configuration says 0), then stops it. For tests and in-process benchmarks;
+    /// `run(store:onRunning:)` is the production entry point.
+    public func withServer<T: Sendable>(_ body: (String) async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            let (ports, found) = AsyncStream<Int>.makeStream()
+            let app = makeApplication { found.yield($0) }
+            group.addTask {
+                defer { found.finish() }
+                try await app.run()
+                return nil
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else {
+                _ = try await group.next()
+                throw GatewayError(.configuration, "the gateway stopped before it was listening")
+            }
+            let result = try await body("http://\(configuration.host):\(port)")
+            group.cancelAll()
+            return result
+        }
+    }
+
     /// Serves until SIGTERM or SIGINT (or cancellation), then shuts down gracefully: refuses new
     /// turns, waits for running ones, and closes `store` last.
     public func run(
