@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HermesBench
+import HermesCore
 
 /// `hermes-bench validate FILE...`: checks scenario files without running anything.
 struct ValidateCommand: ParsableCommand {
@@ -100,12 +101,21 @@ struct RunCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
+        // On a terminal the progress line is rewritten in place; otherwise a plain line every 5 s.
+        let terminal = isatty(STDOUT_FILENO) == 1
         let options = RunOptions(
             outputDirectory: out, scale: scale, targetURL: target,
-            apiKey: ProcessInfo.processInfo.environment["HERMES_BENCH_API_KEY"])
+            apiKey: ProcessInfo.processInfo.environment["HERMES_BENCH_API_KEY"]
+        ) { progress in
+            if terminal {
+                FileHandle.standardOutput.write(Data("\r\u{1B}[K\(progress.line)".utf8))
+            } else if Int(progress.elapsed.seconds.rounded()) % 5 == 0 {
+                FileHandle.standardOutput.write(Data("\(progress.line)\n".utf8))
+            }
+        }
         var broken = false
         for scenario in scenarios {
-            print("running \(scenario.name): \(scenario.summary)")
+            say("running \(scenario.name): \(scenario.summary)")
             let result: RunResult
             do {
                 result = try await ScenarioRunner.run(scenario, options: options)
@@ -113,16 +123,23 @@ struct RunCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("\(error)\n".utf8))
                 throw ExitCode(2)
             }
+            if isatty(STDOUT_FILENO) == 1 { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
             let counts = result.report.counts
-            print(
+            say(
                 "\(counts.completed) of \(counts.requests) turns completed in \(String(format: "%.1f", result.report.durationSeconds)) s "
                     + "(\(String(format: "%.1f", result.report.throughputPerSecond))/s), \(counts.rejected) rejected, "
                     + "\(counts.errors.values.reduce(0, +)) failed, \(counts.lateStarts) late starts")
-            print(RunSummary.table(result.report))
-            if !result.report.thresholds.isEmpty { print(RunSummary.thresholds(result.report)) }
-            print("report: \(result.directory)/report.json")
+            say(RunSummary.table(result.report))
+            if !result.report.thresholds.isEmpty { say(RunSummary.thresholds(result.report)) }
+            say("report: \(result.directory)/report.json")
             broken = broken || !result.broken.isEmpty
         }
         if broken { throw ExitCode(1) }
     }
+}
+
+/// Writes a line to standard output at once, in order with the progress lines (which are not
+/// buffered; `print` is, when standard output is not a terminal).
+private func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }

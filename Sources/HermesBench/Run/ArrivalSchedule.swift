@@ -43,4 +43,15 @@ public struct ArrivalSchedule: Sendable {
         // r0·t + slope·t²/2 = intensity
         return (-r0 + (r0 * r0 + 2 * slope * intensity).squareRoot()) / slope
     }
+
+    /// How many requests are due by `elapsed` (a binary search over the sorted offsets).
+    public func due(by elapsed: Duration) -> Int {
+        var low = 0
+        var high = offsets.count
+        while low < high {
+            let middle = (low + high) / 2
+            if offsets[middle] <= elapsed { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
 }

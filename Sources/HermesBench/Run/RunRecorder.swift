@@ -88,6 +88,14 @@ public final class RunRecorder: Sendable {
 
     var snapshot: State { state.withLock { $0 } }
 
+    /// Counts and the `turn` p99 so far, for the progress line (no histogram is copied).
+    func progress() -> (requests: Int, completed: Int, failed: Int, p99: Duration?) {
+        state.withLock { state in
+            let p99 = state.histograms["turn"].map { Duration.microseconds(Int64($0.valueAtPercentile(99))) }
+            return (state.requests, state.completed, state.errors.values.reduce(0, +) + state.rejected, p99)
+        }
+    }
+
     private static func add(_ duration: Duration, to operation: String, in state: inout State) {
         let microseconds = UInt64(clamping: max(1, duration.nanoseconds / 1000))
         _ = state.histograms[operation, default: makeHistogram()].record(min(microseconds, 60_000_000))

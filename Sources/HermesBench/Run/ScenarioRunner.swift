@@ -23,13 +23,19 @@ public struct RunOptions: Sendable {
     public var targetURL: String?
     /// The bearer key for a `url` target (`HERMES_BENCH_API_KEY`).
     public var apiKey: String?
+    /// Hears how the run is going, about once a second.
+    public var progress: (@Sendable (RunProgress) -> Void)?
 
     /// Makes options.
-    public init(outputDirectory: String = "Reports/runs", scale: Double = 1, targetURL: String? = nil, apiKey: String? = nil) {
+    public init(
+        outputDirectory: String = "Reports/runs", scale: Double = 1, targetURL: String? = nil, apiKey: String? = nil,
+        progress: (@Sendable (RunProgress) -> Void)? = nil
+    ) {
         self.outputDirectory = outputDirectory
         self.scale = scale
         self.targetURL = targetURL
         self.apiKey = apiKey
+        self.progress = progress
     }
 }
 
@@ -61,7 +67,8 @@ public enum ScenarioRunner {
         let measured = try await withTarget(target, scenario: scenario, options: options, scratch: scratch, recorder: recorder) { bench in
             let before = Measurement.take()
             let engine = WorkloadEngine(
-                workload: scenario.workload, seed: scenario.seed, scale: options.scale, target: bench, recorder: recorder)
+                workload: scenario.workload, seed: scenario.seed, scale: options.scale, target: bench, recorder: recorder,
+                progress: options.progress)
             let wall = await engine.run()
             return (wall, before, Measurement.take())
         }

@@ -17,6 +17,8 @@ struct WorkloadEngine: Sendable {
     let scale: Double
     let target: any BenchTarget
     let recorder: RunRecorder
+    /// Called about once a second while the workload runs.
+    var progress: (@Sendable (RunProgress) -> Void)? = nil
 
     /// How far behind its schedule the generator may start a request before it counts as late.
     static let lateness = Duration.milliseconds(1)
@@ -24,11 +26,38 @@ struct WorkloadEngine: Sendable {
     /// Runs the workload; returns the wall time it took.
     func run() async -> Duration {
         let started = ContinuousClock.now
-        switch workload.model {
-        case .open(let phases, let arrivals):
-            await runOpen(ArrivalSchedule(phases: phases, arrivals: arrivals, scale: scale, seed: seed))
-        case .closed(let users, let duration, let think):
-            await runClosed(users: users, until: started + duration * scale, think: think)
+        let (schedule, total): (ArrivalSchedule?, Duration) =
+            switch workload.model {
+            case .open(let phases, let arrivals):
+                (
+                    ArrivalSchedule(phases: phases, arrivals: arrivals, scale: scale, seed: seed),
+                    phases.reduce(.zero) { $0 + $1.duration } * scale
+                )
+            case .closed(_, let duration, _): (nil, duration * scale)
+            }
+        await withTaskGroup(of: Void.self) { group in
+            if let progress {
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(1))
+                        guard !Task.isCancelled else { return }
+                        let elapsed = ContinuousClock.now - started
+                        let due = schedule.map { $0.due(by: elapsed) }
+                        let counts = recorder.progress()
+                        progress(
+                            RunProgress(
+                                elapsed: elapsed, total: total, due: due, requests: counts.requests,
+                                completed: counts.completed, failed: counts.failed, turnP99: counts.p99))
+                    }
+                }
+            }
+            switch workload.model {
+            case .open:
+                if let schedule { await runOpen(schedule) }
+            case .closed(let users, _, let think):
+                await runClosed(users: users, until: started + total, think: think)
+            }
+            group.cancelAll()
         }
         return ContinuousClock.now - started
     }
@@ -73,6 +102,31 @@ struct WorkloadEngine: Sendable {
                 }
             }
         }
+    }
+}
+
+/// How a run is going, for the progress line.
+public struct RunProgress: Sendable {
+    /// Time since the workload started.
+    public var elapsed: Duration
+    /// How long the workload lasts.
+    public var total: Duration
+    /// Requests due by now (open model).
+    public var due: Int?
+    /// Requests answered so far.
+    public var requests: Int
+    /// Of which completed.
+    public var completed: Int
+    /// Of which failed or rejected.
+    public var failed: Int
+    /// The `turn` p99 so far.
+    public var turnP99: Duration?
+
+    /// One line: elapsed, answered against due, p99 so far, failures.
+    public var line: String {
+        let due = due.map { " of \($0) due" } ?? ""
+        let p99 = turnP99.map { $0.shortDescription } ?? "-"
+        return "\(Int(elapsed.seconds))s/\(Int(total.seconds.rounded()))s  answered \(requests)\(due)  completed \(completed)  failed \(failed)  turn p99 \(p99)"
     }
 }
 
