@@ -24,11 +24,9 @@ extension Duration {
     /// values are refused too. Bare numbers are refused on purpose: "40" could mean seconds or
     /// milliseconds, and a wrong guess is worse than an error.
     public init?(parsing text: some StringProtocol) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard let unitStart = trimmed.firstIndex(where: { !($0.isNumber || $0 == ".") }) else { return nil }
-        guard let value = Double(trimmed[..<unitStart]), value >= 0, value.isFinite else { return nil }
+        guard let (value, unit) = parseQuantity(text) else { return nil }
         let scale: Double
-        switch trimmed[unitStart...].trimmingCharacters(in: .whitespaces) {
+        switch unit {
         case "ns": scale = 1
         case "us", "µs": scale = 1e3
         case "ms": scale = 1e6
@@ -55,4 +53,14 @@ extension Duration {
         if ns < 1_000_000_000 { return trim(Double(ns) / 1e6) + "ms" }
         return trim(Double(ns) / 1e9) + "s"
     }
+}
+
+/// Splits `40ms`, `1.5 MiB` and the like into a non-negative finite number and the unit after it
+/// (trimmed); `nil` when either is missing. Units themselves are for the caller to read.
+public func parseQuantity(_ text: some StringProtocol) -> (value: Double, unit: String)? {
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    guard let unitStart = trimmed.firstIndex(where: { !($0.isNumber || $0 == ".") }),
+        let value = Double(trimmed[..<unitStart]), value >= 0, value.isFinite
+    else { return nil }
+    return (value, trimmed[unitStart...].trimmingCharacters(in: .whitespaces))
 }

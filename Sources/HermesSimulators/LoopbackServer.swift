@@ -1,4 +1,5 @@
 import Hummingbird
+import Logging
 
 /// Runs the application made by `makeApplication` (given the callback that receives the bound
 /// port), waits until it listens, runs `body` with the port, then stops it.
@@ -24,4 +25,16 @@ func withLoopbackServer<T: Sendable, App: ApplicationProtocol>(
         group.cancelAll()
         return result
     }
+}
+
+/// A simulator's router as an application on `host:port`; `onRunning` gets the bound port.
+func simulatorApplication(
+    router: Router<BasicRequestContext>, host: String, port: Int, serverName: String, logger: Logger,
+    onRunning: @escaping @Sendable (Int) async -> Void
+) -> some ApplicationProtocol {
+    Application(
+        router: router,
+        configuration: .init(address: .hostname(host, port: port), serverName: serverName),
+        onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+        logger: logger)
 }

@@ -14,11 +14,6 @@ import Glibc
 /// `hermes gateway` run as people run it: a real process, stopped with SIGTERM.
 @Suite("hermes gateway process", .timeLimit(.minutes(2)))
 struct GatewayProcessTests {
-    private static var hermes: String {
-        let testBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent("hermes").path
-    }
-
     @Test("SIGTERM during 50 in-flight API turns and 10 Telegram turns: every one is answered and stored; exit 0")
     func gracefulShutdownLosesNothing() async throws {
         var config = LLMSimulatorConfig()
@@ -105,7 +100,7 @@ private final class GatewayProcess: Sendable {
 
     init(arguments: [String], environment: [String: String]) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: GatewayProcessTests.hermesPath)
+        process.executableURL = URL(fileURLWithPath: hermesExecutable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         output = Pipe()
@@ -153,8 +148,4 @@ private final class GatewayProcess: Sendable {
         guard !process.isRunning else { return "(still running)" }
         return String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     }
-}
-
-extension GatewayProcessTests {
-    fileprivate static var hermesPath: String { hermes }
 }

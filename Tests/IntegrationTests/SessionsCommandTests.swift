@@ -7,18 +7,13 @@ import Testing
 /// `hermes sessions …` run as people run it, against a file the store wrote.
 @Suite("hermes sessions", .timeLimit(.minutes(1)))
 struct SessionsCommandTests {
-    private static var hermes: String {
-        let testBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent("hermes").path
-    }
-
     private func run(_ arguments: String...) throws -> (status: Int32, output: String, error: String) {
         try run(arguments)
     }
 
     private func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.hermes)
+        process.executableURL = URL(fileURLWithPath: hermesExecutable)
         process.arguments = arguments
         let output = Pipe()
         let error = Pipe()

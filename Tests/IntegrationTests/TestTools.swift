@@ -1,3 +1,4 @@
+import Foundation
 import HermesCore
 import HermesTools
 
@@ -29,3 +30,9 @@ struct SleepTool: Tool {
 func testContext() -> ToolContext {
     ToolContext(sessionID: SessionID("test-session"), workingDirectory: "/tmp")
 }
+
+/// The `hermes` executable built beside the test binary.
+let hermesExecutable: String = {
+    let testBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    return URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent("hermes").path
+}()

@@ -41,12 +41,17 @@ final class HTTPTarget: BenchTarget {
                 return .completed(TurnTimings(model: timing["model"], tools: timing["tools"]))
             }
             var firstToken: Duration?
-            var tail = ""
+            // The last two chunks: the finish chunk and [DONE] may be split between them.
+            var previous = ""
+            var last = ""
             for try await chunk in response.body {
-                let text = String(buffer: chunk)
-                if firstToken == nil, (tail + text).contains(#""delta":{"content""#) { firstToken = ContinuousClock.now - started }
-                tail = String((tail + text).suffix(2048))
+                previous = last
+                last = String(buffer: chunk)
+                if firstToken == nil, (previous + last).contains(#""delta":{"content""#) {
+                    firstToken = ContinuousClock.now - started
+                }
             }
+            let tail = previous + last
             guard tail.contains("[DONE]") else { return .failed(kind: "stream_cut") }
             if tail.contains(#""finish_reason":"error""#) { return .failed(kind: "agent_error") }
             let timing = Self.streamTiming(tail)

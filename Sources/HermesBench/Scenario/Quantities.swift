@@ -1,4 +1,5 @@
 import Foundation
+import HermesCore
 
 /// An arrival rate, in events per second: written `200/s`, `12000/m`, `3/ms`, `1000/h`.
 public struct Rate: Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -42,12 +43,9 @@ public struct ByteSize: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     /// Parses a number followed by `B`, `kB`/`KB`, `KiB`, `MB`, `MiB`, `GB`, `GiB`.
     public init?(parsing text: some StringProtocol) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard let unitStart = trimmed.firstIndex(where: { !($0.isNumber || $0 == ".") }),
-            let value = Double(trimmed[..<unitStart]), value >= 0, value.isFinite
-        else { return nil }
+        guard let (value, unit) = parseQuantity(text) else { return nil }
         let scale: Double
-        switch trimmed[unitStart...].trimmingCharacters(in: .whitespaces) {
+        switch unit {
         case "B": scale = 1
         case "kB", "KB": scale = 1e3
         case "KiB": scale = 1024

@@ -23,6 +23,8 @@ struct OpenAIRoutes: Sendable {
         func ms(_ duration: Duration) -> String { String(format: "%.3f", duration.seconds * 1000) }
         return "turn;dur=\(ms(result.duration)), model;dur=\(ms(result.modelTime)), tools;dur=\(ms(result.toolTime))"
     }
+    private static let hexDigits = Array("0123456789abcdef")
+
     /// The longest session id accepted in the header, as in the Python server.
     static let maxSessionIDLength = 256
 
@@ -81,8 +83,13 @@ struct OpenAIRoutes: Sendable {
         guard let header = request.headers[Self.sessionHeader]?.trimmingCharacters(in: .whitespaces), !header.isEmpty
         else {
             let seed = "\(body.instructions ?? "")\n\(body.firstUserText)"
-            let digest = SHA256.hash(data: Data(seed.utf8)).map { String(format: "%02x", $0) }.joined()
-            return (SessionID("api-" + digest.prefix(16)), false)
+            // The first 8 bytes give the 16 hex digits of the Python id.
+            var id = "api-"
+            for byte in SHA256.hash(data: Data(seed.utf8)).prefix(8) {
+                id.append(Self.hexDigits[Int(byte >> 4)])
+                id.append(Self.hexDigits[Int(byte & 0x0F)])
+            }
+            return (SessionID(id), false)
         }
         guard configuration.apiKey != nil else {
             throw OpenAIError(
@@ -174,7 +181,8 @@ struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 /// Compares two byte strings in time that depends only on their lengths, so a caller cannot
-/// find a secret byte by byte from response times.
+/// find a secret byte by byte from response times. Written here: swift-crypto offers constant-time
+/// comparison only of authentication codes, not of arbitrary tokens.
 func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
     guard lhs.count == rhs.count else { return false }
     var difference: UInt8 = 0

@@ -71,12 +71,8 @@ public final class LLMSimulator: Sendable {
     public func makeApplication(
         host: String = "127.0.0.1", port: Int = 0, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        Application(
-            router: makeRouter(),
-            configuration: .init(address: .hostname(host, port: port), serverName: "hermes-llm-sim"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
-            logger: logger
-        )
+        simulatorApplication(
+            router: makeRouter(), host: host, port: port, serverName: "hermes-llm-sim", logger: logger, onRunning: onRunning)
     }
 
     /// Starts the server on loopback, runs `body` with its base URL (`http://127.0.0.1:PORT/v1`),
