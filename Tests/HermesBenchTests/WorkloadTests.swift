@@ -89,6 +89,13 @@ struct StoreRunTests {
         #expect(commitBuckets.count == 19 && commitBuckets == commitBuckets.sorted())
         try checkWithPromtool(result.directory + "/metrics.prom")
         try checkAgainstSchema(result.directory + "/report.json")
+
+        let files = try FileManager.default.contentsOfDirectory(atPath: result.directory)
+        #expect(Set(files.filter { $0.hasSuffix(".hlog") }) == ["turn.hlog", "turn.uncorrected.hlog", "store.commit.hlog"])
+        if let intervals = try readWithHdrh(result.directory + "/store.commit.hlog") {
+            let counts = intervals.compactMap { Int($0.split(separator: " ")[2]) }
+            #expect(counts.count >= 1 && counts.reduce(0, +) == 200, "every commit is in one interval: \(counts)")
+        }
     }
 }
 
@@ -123,7 +130,7 @@ func checkAgainstSchema(_ path: String, sourceLocation: SourceLocation = #_sourc
 }
 
 /// Runs a program (standard input from the file `input`, when given); its status and output.
-private func runProcess(_ executable: String, _ arguments: [String], input: String? = nil) throws -> (Int32, String) {
+func runProcess(_ executable: String, _ arguments: [String], input: String? = nil) throws -> (Int32, String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments

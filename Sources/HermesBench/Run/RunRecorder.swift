@@ -1,3 +1,4 @@
+import Foundation
 import HermesCore
 import Histogram
 import Synchronization
@@ -36,12 +37,18 @@ public struct TurnTimings: Sendable {
 }
 
 /// Latency histograms (microseconds, 1 µs to 60 s, 3 significant digits) and counts of a run,
-/// shared by the request tasks.
+/// shared by the request tasks. Each latency also goes into the current interval's histogram;
+/// `closeInterval` turns those into lines of the operations' interval logs.
 public final class RunRecorder: Sendable {
     private let state = Mutex(State())
+    private let logs = Mutex<[String: IntervalLog]>([:])
 
     struct State {
         var histograms: [String: Histogram<UInt64>] = [:]
+        var interval: [String: Histogram<UInt64>] = [:]
+        var intervalStart = ContinuousClock.now
+        var runStart = ContinuousClock.now
+        var runStartDate = Date()
         var requests = 0
         var completed = 0
         var rejected = 0
@@ -88,6 +95,37 @@ public final class RunRecorder: Sendable {
 
     var snapshot: State { state.withLock { $0 } }
 
+    /// Starts the first interval now; interval timestamps are offsets from here.
+    func startIntervals(at start: ContinuousClock.Instant = .now) {
+        state.withLock { state in
+            state.interval = [:]
+            state.intervalStart = start
+            state.runStart = start
+            state.runStartDate = Date() - (ContinuousClock.now - start).seconds
+        }
+    }
+
+    /// Ends the current interval at `end`: each operation that recorded something in it gets
+    /// a line in its interval log (encoded outside the lock the request tasks take).
+    func closeInterval(at end: ContinuousClock.Instant = .now) {
+        let (histograms, from, to) = state.withLock { state in
+            defer {
+                state.interval = [:]
+                state.intervalStart = end
+            }
+            return (state.interval, state.intervalStart - state.runStart, end - state.runStart)
+        }
+        guard !histograms.isEmpty else { return }
+        logs.withLock { logs in
+            for (operation, histogram) in histograms {
+                logs[operation, default: IntervalLog(operation: operation)].append(histogram, from: from, to: to)
+            }
+        }
+    }
+
+    /// The interval logs so far, by operation.
+    var intervalLogs: [String: IntervalLog] { logs.withLock { $0 } }
+
     /// Counts and the `turn` p99 so far, for the progress line (no histogram is copied).
     func progress() -> (requests: Int, completed: Int, failed: Int, p99: Duration?) {
         state.withLock { state in
@@ -97,7 +135,8 @@ public final class RunRecorder: Sendable {
     }
 
     private static func add(_ duration: Duration, to operation: String, in state: inout State) {
-        let microseconds = UInt64(clamping: max(1, duration.nanoseconds / 1000))
-        _ = state.histograms[operation, default: makeHistogram()].record(min(microseconds, 60_000_000))
+        let microseconds = min(UInt64(clamping: max(1, duration.nanoseconds / 1000)), 60_000_000)
+        _ = state.histograms[operation, default: makeHistogram()].record(microseconds)
+        _ = state.interval[operation, default: makeHistogram()].record(microseconds)
     }
 }

@@ -47,7 +47,8 @@ public struct RunResult: Sendable {
 }
 
 /// Runs scenarios: starts the simulators and the target the scenario names, replays its workload,
-/// and writes `report.json`, `summary.md` and `metrics.prom` into a new directory under `outputDirectory`.
+/// and writes `report.json`, `summary.md`, `metrics.prom` and an interval log (`OP.hlog`) per operation
+/// into a new directory under `outputDirectory`.
 public enum ScenarioRunner {
     /// Runs `scenario`. Throws `ScenarioError` for what the file asks that cannot be run.
     public static func run(_ scenario: Scenario, options: RunOptions) async throws -> RunResult {
@@ -75,8 +76,7 @@ public enum ScenarioRunner {
         let report = makeReport(
             scenario: scenario, target: target, options: options, started: started, wall: measured.0,
             recorder: recorder, before: measured.1, after: measured.2)
-        let directory = try write(
-            report, histograms: recorder.snapshot.histograms, scenario: scenario, options: options, started: started)
+        let directory = try write(report, recorder: recorder, scenario: scenario, options: options, started: started)
         return RunResult(report: report, directory: directory)
     }
 
@@ -258,7 +258,7 @@ public enum ScenarioRunner {
     }
 
     private static func write(
-        _ report: RunReport, histograms: [String: Histogram<UInt64>], scenario: Scenario, options: RunOptions, started: Date
+        _ report: RunReport, recorder: RunRecorder, scenario: Scenario, options: RunOptions, started: Date
     ) throws -> String {
         let stamp = ISO8601DateFormatter.string(
             from: started, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withYear, .withMonth, .withDay, .withTime])
@@ -269,8 +269,13 @@ public enum ScenarioRunner {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         try encoder.encode(report).write(to: URL(fileURLWithPath: directory + "/report.json"), options: .atomic)
         try Data(RunSummary.markdown(report).utf8).write(to: URL(fileURLWithPath: directory + "/summary.md"), options: .atomic)
-        try Data(MetricsText.render(report, histograms: histograms).utf8)
+        let state = recorder.snapshot
+        try Data(MetricsText.render(report, histograms: state.histograms).utf8)
             .write(to: URL(fileURLWithPath: directory + "/metrics.prom"), options: .atomic)
+        for (operation, log) in recorder.intervalLogs {
+            try Data(log.text(startedAt: state.runStartDate).utf8)
+                .write(to: URL(fileURLWithPath: directory + "/" + IntervalLog.fileName(for: operation)), options: .atomic)
+        }
         return directory
     }
 }

@@ -17,11 +17,13 @@ struct WorkloadEngine: Sendable {
     let scale: Double
     let target: any BenchTarget
     let recorder: RunRecorder
-    /// Called about once a second while the workload runs.
+    /// Called once an interval while the workload runs.
     var progress: (@Sendable (RunProgress) -> Void)? = nil
 
     /// How far behind its schedule the generator may start a request before it counts as late.
     static let lateness = Duration.milliseconds(1)
+    /// The length of an interval of the `.hlog` files, and how often `progress` hears.
+    static let interval = Duration.seconds(1)
 
     /// Runs the workload; returns the wall time it took.
     func run() async -> Duration {
@@ -35,20 +37,23 @@ struct WorkloadEngine: Sendable {
                 )
             case .closed(_, let duration, _): (nil, duration * scale)
             }
+        recorder.startIntervals(at: started)
         await withTaskGroup(of: Void.self) { group in
-            if let progress {
-                group.addTask {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: .seconds(1))
-                        guard !Task.isCancelled else { return }
-                        let elapsed = ContinuousClock.now - started
-                        let due = schedule.map { $0.due(by: elapsed) }
-                        let counts = recorder.progress()
-                        progress(
-                            RunProgress(
-                                elapsed: elapsed, total: total, due: due, requests: counts.requests,
-                                completed: counts.completed, failed: counts.failed, turnP99: counts.p99))
-                    }
+            group.addTask {
+                var tick = started
+                while !Task.isCancelled {
+                    tick += Self.interval
+                    try? await Task.sleep(until: tick)
+                    guard !Task.isCancelled else { return }
+                    recorder.closeInterval(at: tick)
+                    guard let progress else { continue }
+                    let elapsed = ContinuousClock.now - started
+                    let due = schedule.map { $0.due(by: elapsed) }
+                    let counts = recorder.progress()
+                    progress(
+                        RunProgress(
+                            elapsed: elapsed, total: total, due: due, requests: counts.requests,
+                            completed: counts.completed, failed: counts.failed, turnP99: counts.p99))
                 }
             }
             switch workload.model {
@@ -59,7 +64,9 @@ struct WorkloadEngine: Sendable {
             }
             group.cancelAll()
         }
-        return ContinuousClock.now - started
+        let finished = ContinuousClock.now
+        recorder.closeInterval(at: finished)
+        return finished - started
     }
 
     private func runOpen(_ schedule: ArrivalSchedule) async {
