@@ -17,6 +17,9 @@ public final class HermesMetrics: Sendable {
     let llmRequestDuration: DurationHistogram
     /// `hermes_store_commit_duration_seconds`: one group commit, `BEGIN` to `COMMIT`.
     let storeCommitDuration: DurationHistogram
+    /// `hermes_platform_reply_duration_seconds{platform="telegram"}`: webhook accepted to reply
+    /// fully delivered to the platform.
+    let telegramReplyDuration: DurationHistogram
     /// `hermes_store_batch_size`: writes per group commit.
     let storeBatchSize: ValueHistogram
     /// `hermes_agent_cache_entries`: agents in memory.
@@ -65,6 +68,10 @@ public final class HermesMetrics: Sendable {
         storeCommitDuration = registry.makeDurationHistogram(
             descriptor: Self.name("hermes_store_commit_duration", "seconds", "Session store group commits, BEGIN to COMMIT."),
             buckets: Self.fastBuckets)
+        telegramReplyDuration = registry.makeDurationHistogram(
+            descriptor: Self.name(
+                "hermes_platform_reply_duration", "seconds", "Chat platform messages, from webhook accepted to reply delivered."),
+            labels: [("platform", "telegram")], buckets: Self.durationBuckets)
         storeBatchSize = registry.makeValueHistogram(
             descriptor: Self.name("hermes_store_batch", "size", "Writes per session store group commit."),
             buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512])
@@ -126,6 +133,9 @@ public final class HermesMetrics: Sendable {
 
     /// A call of `tool` that ran for `duration`.
     public func recordToolCall(_ tool: String, duration: Duration) { toolDuration(tool).record(duration) }
+
+    /// A Telegram reply fully delivered `duration` after its webhook was accepted.
+    public func recordTelegramReply(after duration: Duration) { telegramReplyDuration.record(duration) }
 
     /// A turn refused because its session's queue was full.
     public func recordQueueRejection() { queueRejections.increment() }

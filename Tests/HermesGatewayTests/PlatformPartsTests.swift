@@ -43,9 +43,9 @@ import Testing
         coalescer.append(" wor")
         coalescer.append("ld")
         coalescer.finish(with: "Hello world! And more.")
-        let count = try await delivered
+        let delivery = try await delivered
         #expect(calls.values == ["send Hello", "edit 1 Hello worl", "send d! And mor", "send e."])
-        #expect(count == 4)
+        #expect(delivery.calls == 4 && delivery.firstShown != nil)
     }
 }
 

@@ -23,6 +23,8 @@ struct LLMSimulatorConfigTests {
         #expect(config.toolCalls[1].call == 2)
         #expect(config.errors[0].retryAfter == .seconds(1))
         #expect(config.errors[1].kind == .truncate)
+        let fixed = try LLMSimulatorConfig.parse("first_token: 100ms")
+        #expect(fixed.firstToken.median == .milliseconds(100) && fixed.firstToken.p99 == nil)
     }
 
     @Test(
@@ -30,6 +32,7 @@ struct LLMSimulatorConfigTests {
         arguments: [
             ("first_tokn: {median: 1ms}", "unknown key \"first_tokn\""),
             ("first_token: {median: 40}", "first_token.median: \"40\" is not a duration"),
+            ("first_token: soon", "first_token: \"soon\" is not a duration"),
             ("reply_tokens: {min: 5, max: 2}", "need 1 <= min <= max"),
             ("errors: [{kind: explode}]", "unknown kind \"explode\""),
             ("errors: [{rate: 3}]", "rate 3.0 is outside 0...1"),

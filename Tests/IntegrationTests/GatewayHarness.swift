@@ -59,7 +59,7 @@ func agentFactory(_ model: any ChatModel, toolsets: [String] = ["todo"], metrics
 /// Runs a gateway with `configuration` (its port replaced by 0) until `body` returns.
 func withGateway<T: Sendable>(
     _ configuration: GatewayConfiguration = GatewayConfiguration(), metrics: HermesMetrics = HermesMetrics(),
-    makeAgent: @escaping AgentFactory,
+    onDelivery: (@Sendable (PlatformDelivery) -> Void)? = nil, makeAgent: @escaping AgentFactory,
     _ body: (RunningGateway) async throws -> T
 ) async throws -> T {
     let directory = NSTemporaryDirectory() + "hermes-gateway-\(UUID().uuidString)"
@@ -67,7 +67,8 @@ func withGateway<T: Sendable>(
     let store = try await SQLiteSessionStore.open(at: directory + "/state.db", onCommit: metrics.commitObserver)
     var configuration = configuration
     configuration.port = 0
-    let gateway = Gateway(configuration: configuration, store: store, metrics: metrics, makeAgent: makeAgent)
+    let gateway = Gateway(
+        configuration: configuration, store: store, metrics: metrics, onDelivery: onDelivery, makeAgent: makeAgent)
     var clientConfiguration = HTTPClient.Configuration()
     clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 512
     let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfiguration)

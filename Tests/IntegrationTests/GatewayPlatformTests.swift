@@ -1,10 +1,13 @@
 import Crypto
 import Foundation
+import HermesAgent
 import HermesCore
 import HermesGateway
 import HermesLLM
 import HermesSimulators
 import HermesStore
+import NIOHTTP1
+import Synchronization
 import Testing
 
 /// Platform webhooks over loopback: Telegram against the platform simulator, and signed webhooks.
@@ -25,9 +28,13 @@ struct GatewayPlatformTests {
     @Test("a Telegram update gets 200 at once, then a sendMessage and rate-limited edits ending with the stored reply")
     func telegramReplyIsStreamedAsEdits() async throws {
         let platform = PlatformSimulator()
+        let deliveries = Mutex<[PlatformDelivery]>([])
         try await platform.withServer { platformURL in
             let model = SteppedModel(platform: platform)
-            try await withGateway(configuration(platform: platformURL), makeAgent: agentFactory(model)) { gateway in
+            try await withGateway(
+                configuration(platform: platformURL), onDelivery: { delivery in deliveries.withLock { $0.append(delivery) } },
+                makeAgent: agentFactory(model)
+            ) { gateway in
                 let answer = try await gateway.send(
                     "/webhook/telegram", body: update(1), headers: ["X-Telegram-Bot-Api-Secret-Token": Self.secret])
                 #expect(answer.status == 200)
@@ -44,6 +51,20 @@ struct GatewayPlatformTests {
                 }
                 let record = try await gateway.store.session(session)
                 #expect(record?.source == "telegram" && record?.messageCount == 2)
+
+                try await waitUntil { !deliveries.withLock(\.isEmpty) }
+                let delivery = try #require(deliveries.withLock { $0.first })
+                #expect(delivery.platform == "telegram" && delivery.updateID == 1 && delivery.session == session)
+                guard case .replied(let result) = delivery.outcome else {
+                    Issue.record("expected a reply, got \(delivery.outcome)")
+                    return
+                }
+                #expect(result.reply == reply && delivery.deliveryError == nil)
+                let firstShown = try #require(delivery.firstShown)
+                let ready = try #require(delivery.replyReady)
+                #expect(delivery.received < firstShown && firstShown < ready && ready <= delivery.finished)
+                let metrics = try await gateway.send("/metrics", method: .GET).body
+                #expect(metrics.contains(#"hermes_platform_reply_duration_seconds_count{platform="telegram"} 1"#))
             }
         }
     }

@@ -23,16 +23,19 @@ public struct TurnTimings: Sendable {
     public var tools: Duration?
     /// Each tool call by name.
     public var toolCalls: [(name: String, duration: Duration)]
+    /// A chat platform's reply: from the reply complete to its last platform call.
+    public var delivery: Duration?
 
     /// Makes timings.
     public init(
         timeToFirstToken: Duration? = nil, model: Duration? = nil, tools: Duration? = nil,
-        toolCalls: [(name: String, duration: Duration)] = []
+        toolCalls: [(name: String, duration: Duration)] = [], delivery: Duration? = nil
     ) {
         self.timeToFirstToken = timeToFirstToken
         self.model = model
         self.tools = tools
         self.toolCalls = toolCalls
+        self.delivery = delivery
     }
 }
 
@@ -78,9 +81,10 @@ public final class RunRecorder: Sendable {
                 if let ttft = timings.timeToFirstToken { Self.add(ttft, to: "ttft", in: &state) }
                 if let model = timings.model { Self.add(model, to: "llm", in: &state) }
                 if let model = timings.model {
-                    let overhead = actual - model - (timings.tools ?? .zero)
+                    let overhead = actual - model - (timings.tools ?? .zero) - (timings.delivery ?? .zero)
                     Self.add(max(overhead, .zero), to: "overhead", in: &state)
                 }
+                if let delivery = timings.delivery { Self.add(delivery, to: "delivery", in: &state) }
                 for call in timings.toolCalls { Self.add(call.duration, to: "tool.\(call.name)", in: &state) }
             }
         }

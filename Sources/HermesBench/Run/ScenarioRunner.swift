@@ -54,10 +54,10 @@ public enum ScenarioRunner {
     public static func run(_ scenario: Scenario, options: RunOptions) async throws -> RunResult {
         var target = scenario.target
         if let url = options.targetURL { target = .url(url) }
-        if scenario.workload.channel == .telegram, target == .gateway {
+        if scenario.workload.channel == .telegram, target != .gateway {
             throw ScenarioError(
                 file: scenario.file, line: 0,
-                "workload.via: telegram cannot be run yet (only the API channel is driven so far); use via: api")
+                "workload.via: telegram drives the in-process gateway only; --target URL speaks the API (use via: api)")
         }
         let scratch = NSTemporaryDirectory() + "hermes-bench-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
@@ -106,6 +106,22 @@ public enum ScenarioRunner {
                 try await body(
                     AgentTarget(model: OpenAIClient(configuration: .init(baseURL: llm)), web: web, directory: scratch + "/workspace"))
             }
+        case .gateway where scenario.workload.channel == .telegram:
+            let deliveries = DeliveryWaiters()
+            return try await withSimulators(scenario) { llm, web in
+                try await PlatformSimulator(delay: scenario.platformDelay).withServer { platform in
+                    let telegram = TelegramSettings(
+                        botToken: "bench", secretToken: TelegramTarget.secret, apiBaseURL: platform,
+                        editInterval: scenario.platformEditInterval)
+                    return try await withGateway(
+                        llm: llm, web: web, scratch: scratch, telegram: telegram, onDelivery: deliveries.delivered
+                    ) { baseURL in
+                        try await withLoadClient { client in
+                            try await body(TelegramTarget(gatewayURL: baseURL, client: client, deliveries: deliveries))
+                        }
+                    }
+                }
+            }
         case .gateway:
             return try await withSimulators(scenario) { llm, web in
                 try await withGateway(llm: llm, web: web, scratch: scratch) { baseURL in
@@ -127,9 +143,11 @@ public enum ScenarioRunner {
         }
     }
 
-    /// An in-process gateway on loopback over a store in `scratch`, agents on the simulators.
+    /// An in-process gateway on loopback over a store in `scratch`, agents on the simulators;
+    /// its Telegram webhook is on when `telegram` is given.
     private static func withGateway<T: Sendable>(
-        llm: String, web: WebConfiguration, scratch: String, _ body: @escaping @Sendable (String) async throws -> T
+        llm: String, web: WebConfiguration, scratch: String, telegram: TelegramSettings? = nil,
+        onDelivery: (@Sendable (PlatformDelivery) -> Void)? = nil, _ body: @escaping @Sendable (String) async throws -> T
     ) async throws -> T {
         let store = try await SQLiteSessionStore.open(at: scratch + "/gateway.db")
         let model = OpenAIClient(configuration: .init(baseURL: llm))
@@ -139,8 +157,9 @@ public enum ScenarioRunner {
         // Stopping the gateway at the end of a run cancels its connections; that is not news.
         logger.logLevel = .critical
         let gateway = Gateway(
-            configuration: GatewayConfiguration(port: 0, apiKey: "hermes-bench", maxQueuedPerSession: 1024),
-            store: store, logger: logger
+            configuration: GatewayConfiguration(
+                port: 0, apiKey: "hermes-bench", maxQueuedPerSession: 1024, telegram: telegram),
+            store: store, logger: logger, onDelivery: onDelivery
         ) { session, history in
             try Agent(
                 model: model, tools: tools,

@@ -29,6 +29,8 @@ public struct Scenario: Sendable {
     public var llm: LLMSimulatorConfig
     /// The platform simulator's answer delay.
     public var platformDelay: Duration
+    /// The gateway's shortest time between two edits of a streamed chat reply (Telegram: 1 s).
+    public var platformEditInterval: Duration = .seconds(1)
     /// What is sent, how often.
     public var workload: Workload
     /// Absolute pass/fail bounds of a run.

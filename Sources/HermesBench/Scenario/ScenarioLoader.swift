@@ -80,9 +80,13 @@ private struct ScenarioParser {
         var llm = try top["llm"].map(self.llm) ?? LLMSimulatorConfig()
         llm.seed = seed
         var platformDelay = Duration.zero
+        var editInterval = Duration.seconds(1)
         if let node = top["platform"] {
-            let members = try reader.mapping(node, at: "platform", allowed: ["delay"])
+            let members = try reader.mapping(node, at: "platform", allowed: ["delay", "edit_interval"])
             if let delay = members["delay"] { platformDelay = try reader.duration(delay, at: "platform.delay", positive: false) }
+            if let interval = members["edit_interval"] {
+                editInterval = try reader.duration(interval, at: "platform.edit_interval", positive: false)
+            }
         }
         let workload = try self.workload(try required("workload", "{model: open, phases: [{duration: 10s, rate: 100/s}]}"))
         if workload.channel == .telegram, target != .gateway {
@@ -90,7 +94,7 @@ private struct ScenarioParser {
         }
         return Scenario(
             file: reader.file, name: name, about: about, target: target, seed: seed, llm: llm,
-            platformDelay: platformDelay, workload: workload,
+            platformDelay: platformDelay, platformEditInterval: editInterval, workload: workload,
             thresholds: try top["thresholds"].map(thresholds) ?? [], gate: try top["gate"].map(gate) ?? [])
     }
 
@@ -127,7 +131,11 @@ private struct ScenarioParser {
             allowed: ["model", "first_token", "tokens_per_second", "reply_tokens", "reply_text", "tool_calls", "errors"])
         var config = LLMSimulatorConfig()
         if let model = members["model"] { config.model = try reader.string(model, at: "llm.model") }
-        if let firstToken = members["first_token"] {
+        if let firstToken = members["first_token"], firstToken.mapping == nil {
+            // One duration: every first token after exactly that long.
+            let fixed = try reader.duration(firstToken, at: "llm.first_token", positive: false)
+            config.firstToken = .init(median: fixed, p99: nil)
+        } else if let firstToken = members["first_token"] {
             let latency = try reader.mapping(firstToken, at: "llm.first_token", allowed: ["median", "p99"])
             guard let medianNode = latency["median"] else {
                 throw reader.error(firstToken, "llm.first_token needs a median, e.g. {median: 40ms, p99: 200ms}")

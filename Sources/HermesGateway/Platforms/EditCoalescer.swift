@@ -49,12 +49,20 @@ public final class EditCoalescer: Sendable {
         wake.finish()
     }
 
-    /// Runs until the reply is finished and fully shown; returns how many platform calls it made.
+    /// What a delivery did.
+    public struct Delivery: Sendable {
+        /// Platform calls made.
+        public var calls = 0
+        /// When the first text reached the platform.
+        public var firstShown: ContinuousClock.Instant?
+    }
+
+    /// Runs until the reply is finished and fully shown.
     @discardableResult
-    public func deliver(send: Send, edit: Edit) async throws -> Int {
+    public func deliver(send: Send, edit: Edit) async throws -> Delivery {
         var messageID: Int?
         var shown = ""
-        var calls = 0
+        var delivery = Delivery()
         var nextAllowed = ContinuousClock.now
         for await _ in wakeups {
             if messageID != nil, ContinuousClock.now < nextAllowed {
@@ -68,20 +76,21 @@ public final class EditCoalescer: Sendable {
                     try await edit(messageID, first)
                 } else {
                     messageID = try await send(first)
+                    delivery.firstShown = .now
                 }
                 shown = first
-                calls += 1
+                delivery.calls += 1
                 nextAllowed = ContinuousClock.now + interval
             }
             if finished {
                 for part in parts.dropFirst() {
                     _ = try await send(part)
-                    calls += 1
+                    delivery.calls += 1
                 }
-                return calls
+                return delivery
             }
         }
-        return calls
+        return delivery
     }
 
     /// `text` in pieces of at most `maxLength` characters, cut at a line break when there is one.

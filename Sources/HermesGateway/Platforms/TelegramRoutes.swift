@@ -19,6 +19,8 @@ struct TelegramRoutes: Sendable {
     let maxBodyBytes: Int
     let seen: RecentIDs
     let logger: Logger
+    /// Hears what became of each accepted message.
+    let report: @Sendable (PlatformDelivery) -> Void
 
     static let secretHeader = HTTPField.Name("X-Telegram-Bot-Api-Secret-Token")!
 
@@ -51,6 +53,7 @@ struct TelegramRoutes: Sendable {
     /// Admits the update's turn in arrival order and hands it to the background; 503 when the
     /// gateway is stopping (Telegram then retries, so nothing is lost).
     private func accept(_ update: TelegramUpdate) -> Response {
+        let received = ContinuousClock.now
         guard let message = update.message, let text = message.text,
             !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
         else { return Self.ok }
@@ -64,19 +67,27 @@ struct TelegramRoutes: Sendable {
                 chatType: message.chat.type, threadID: message.threadID.map(String.init)),
             text: text)
         let client = client
+        let delivery = PlatformDelivery(
+            platform: "telegram", updateID: update.updateID, session: session, received: received, firstShown: nil,
+            replyReady: nil, finished: received, outcome: .busy)
         let job: BackgroundTurns.Job
         do throws(GatewayError) {
             let turn = try runner.admit(request)
-            job = { await deliver(turn, to: message, client: client) }
+            job = { await deliver(turn, to: message, client: client, delivery) }
         } catch where error.code == .queueFull {
             job = {
+                var delivery = delivery
                 do {
                     _ = try await client.sendMessage(
                         chat: chat, text: "I'm still working on your earlier messages; send this again in a moment.",
                         thread: message.threadID, replyTo: message.messageID)
+                    delivery.firstShown = .now
                 } catch {
                     logger.warning("telegram busy reply failed", metadata: ["error": "\(error)"])
+                    delivery.deliveryError = "\(error)"
                 }
+                delivery.finished = .now
+                report(delivery)
             }
         } catch {
             seen.remove(key)
@@ -90,7 +101,10 @@ struct TelegramRoutes: Sendable {
     }
 
     /// Runs the turn and streams its reply into one message, edited at most once per `editInterval`.
-    private func deliver(_ turn: AdmittedTurn, to message: TelegramUpdate.Message, client: TelegramClient) async {
+    private func deliver(
+        _ turn: AdmittedTurn, to message: TelegramUpdate.Message, client: TelegramClient, _ delivery: PlatformDelivery
+    ) async {
+        var delivery = delivery
         let reply = EditCoalescer(interval: settings.editInterval)
         let chat = message.chat.id
         async let delivered = reply.deliver(
@@ -103,15 +117,21 @@ struct TelegramRoutes: Sendable {
                 if case .textDelta(let piece) = event { reply.append(piece) }
             }
             reply.finish(with: result.reply)
+            delivery.outcome = .replied(result)
         } catch {
             logger.warning("telegram turn failed", metadata: ["hermes.session.id": "\(turn.request.session.id)", "error": "\(error)"])
             reply.finish(with: "Sorry, I could not finish that: \(error.message)")
+            delivery.outcome = .turnFailed(message: error.message)
         }
+        delivery.replyReady = .now
         do {
-            _ = try await delivered
+            delivery.firstShown = try await delivered.firstShown
         } catch {
             logger.warning("telegram delivery failed", metadata: ["chat": "\(chat)", "error": "\(error)"])
+            delivery.deliveryError = "\(error)"
         }
+        delivery.finished = .now
+        report(delivery)
     }
 
     private static var ok: Response { OpenAIRoutes.json(#"{"ok":true}"#) }

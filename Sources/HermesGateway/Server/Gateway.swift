@@ -25,16 +25,20 @@ public struct Gateway: Sendable {
     public let background = BackgroundTurns()
     private let seen = RecentIDs()
     private let logger: Logger
+    private let onDelivery: (@Sendable (PlatformDelivery) -> Void)?
 
     /// Makes a gateway whose agents come from `makeAgent` and whose turns are stored in `store`.
     /// Open the store with `metrics.commitObserver` for its commits to appear in `metrics`.
+    /// `onDelivery` hears, for each platform message accepted, when its reply was fully delivered.
     public init(
         configuration: GatewayConfiguration, store: any SessionStore, metrics: HermesMetrics = HermesMetrics(),
-        logger: Logger = Logger(label: "hermes.gateway"), makeAgent: @escaping AgentFactory
+        logger: Logger = Logger(label: "hermes.gateway"), onDelivery: (@Sendable (PlatformDelivery) -> Void)? = nil,
+        makeAgent: @escaping AgentFactory
     ) {
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
+        self.onDelivery = onDelivery
         runner = TurnRunner(
             store: store,
             router: SessionRouter(
@@ -65,7 +69,10 @@ public struct Gateway: Sendable {
             TelegramRoutes(
                 settings: telegram, runner: runner, background: background, maxBodyBytes: configuration.maxBodyBytes,
                 seen: seen, logger: logger
-            ).register(on: router)
+            ) { [metrics, onDelivery] delivery in
+                if delivery.deliveryError == nil { metrics.recordTelegramReply(after: delivery.finished - delivery.received) }
+                onDelivery?(delivery)
+            }.register(on: router)
         }
         SignedWebhookRoutes(
             routes: configuration.webhooks, runner: runner, background: background,

@@ -8,7 +8,8 @@ import Yams
 /// ```yaml
 /// seed: 42
 /// model: hermes-sim
-/// first_token: {median: 40ms, p99: 200ms}   # lognormal fitted to the two; p99 optional
+/// first_token: {median: 40ms, p99: 200ms}   # lognormal fitted to the two; p99 optional;
+///                                          # one duration (first_token: 100ms) is constant
 /// tokens_per_second: 80                      # 0 = as fast as possible
 /// reply_tokens: {min: 20, max: 200}
 /// reply_text: "Hello!"                       # optional: a fixed reply instead of generated words
@@ -200,6 +201,15 @@ extension LLMSimulatorConfig.LatencyDistribution: Decodable {
     private enum Keys: String, CodingKey, CaseIterable { case median, p99 }
 
     public init(from decoder: any Decoder) throws {
+        // One duration (`first_token: 100ms`) is a constant latency.
+        if let text = try? decoder.singleValueContainer().decode(String.self) {
+            guard let fixed = Duration(parsing: text) else {
+                throw SimulatorError(
+                    "first_token: \"\(text)\" is not a duration; write one (100ms) or {median: 40ms, p99: 200ms}")
+            }
+            self.init(median: fixed, p99: nil)
+            return
+        }
         try decoder.rejectUnknownKeys(Set(Keys.allCases.map(\.rawValue)))
         let container = try decoder.container(keyedBy: Keys.self)
         guard let median = try container.decodeDuration(forKey: .median) else {
