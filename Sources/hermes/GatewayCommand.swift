@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import HermesAgent
 import HermesCore
@@ -71,21 +72,32 @@ struct GatewayCommand: AsyncParsableCommand {
             Terminal.error("hermes: \(error)\n")
             throw ExitCode(1)
         }
+        // One model connection per turn that may run at once, so running turns never queue for one.
+        let modelHTTP = HTTPClient.makeModelClient(connectionsPerHost: settings.gateway.maxConcurrentTurns)
         let gateway = Gateway(
             configuration: settings.gateway, store: store, metrics: metrics,
-            makeAgent: Self.agentFactory(settings, baseURL, tools, metrics))
+            makeAgent: Self.agentFactory(settings, baseURL, tools, metrics, modelHTTP))
         let host = settings.gateway.host
-        try await gateway.run(store: store) { port in
-            Terminal.out("listening on http://\(host):\(port)\n")
+        do {
+            try await gateway.run(store: store) { port in
+                Terminal.out("listening on http://\(host):\(port)\n")
+            }
+        } catch {
+            try? await modelHTTP.shutdown()
+            throw error
         }
+        try? await modelHTTP.shutdown()
     }
 
     /// Agents share one model client and one tool registry; each has its own context.
     private static func agentFactory(
-        _ settings: GatewaySettings, _ baseURL: String, _ tools: ToolRegistry, _ metrics: HermesMetrics
+        _ settings: GatewaySettings, _ baseURL: String, _ tools: ToolRegistry, _ metrics: HermesMetrics,
+        _ http: HTTPClient
     ) -> AgentFactory {
         let client = MeteredChatModel(
-            OpenAIClient(configuration: .init(baseURL: baseURL, apiKey: settings.modelAPIKey, model: settings.modelName)),
+            OpenAIClient(
+                configuration: .init(baseURL: baseURL, apiKey: settings.modelAPIKey, model: settings.modelName),
+                httpClient: http),
             metrics: metrics)
         let agentConfiguration = AgentConfiguration(
             systemPrompt: settings.systemPrompt ?? AgentConfiguration.defaultSystemPrompt,

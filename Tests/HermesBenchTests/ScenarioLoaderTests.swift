@@ -101,6 +101,8 @@ import Testing
         ("about: y\ntarget: agent\nworkload: {model: closed, users: 1, duration: 1s}", 1, "\"name\" is missing"),
         ("name: x\nabout: y\ntarget: agent\nworkload:\n  model: closed\n   users: 1", 6, "not valid YAML"),
         ("name: x\nabout: y\ntarget: agent\nseed: -1\nworkload: {model: closed, users: 1, duration: 1s}", 4, "seed must be a whole number of 0 or more"),
+        ("name: x\nabout: y\ntarget: agent\ngateway: {max_concurrent_turns: 8}\nworkload: {model: closed, users: 1, duration: 1s}", 4, "needs target: gateway"),
+        ("name: x\nabout: y\ntarget: gateway\ngateway:\n  max_concurrent_turns: 0\nworkload: {model: closed, users: 1, duration: 1s}", 5, "gateway.max_concurrent_turns"),
     ])
     func mistakesAreReportedAtTheirLine(yaml: String, line: Int, words: String) {
         #expect {

@@ -68,6 +68,8 @@ enum MetricsText {
         out += "hermes_bench_throughput_per_second{\(scenario)} \(number(report.throughputPerSecond))\n"
         family("hermes_bench_error_ratio", "gauge", "Failed and rejected requests over all requests.")
         out += "hermes_bench_error_ratio{\(scenario)} \(number(report.errorRate))\n"
+        family("hermes_bench_goodput_ratio", "gauge", "Turns completed within every latency threshold, over all requests.")
+        out += "hermes_bench_goodput_ratio{\(scenario)} \(number(report.goodput))\n"
         family("hermes_bench_duration_seconds", "gauge", "Wall time of the workload.")
         out += "hermes_bench_duration_seconds{\(scenario)} \(number(report.durationSeconds))\n"
         if let allocations = report.allocations {

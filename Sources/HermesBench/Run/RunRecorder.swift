@@ -57,10 +57,34 @@ public final class RunRecorder: Sendable {
         var rejected = 0
         var errors: [String: Int] = [:]
         var lateStarts = 0
+        /// Completed turns whose every per-turn latency met the scenario's latency bounds.
+        var good = 0
     }
 
-    /// Makes an empty recorder.
-    public init() {}
+    /// Per operation, the upper bounds (seconds; `true` when the bound itself is allowed) a turn's
+    /// latency must meet for the turn to count towards goodput.
+    private let goodputBounds: [String: [(seconds: Double, inclusive: Bool)]]
+
+    /// Makes an empty recorder; the upper bounds among `thresholds` on a turn's own latencies
+    /// (`turn`, `turn.uncorrected`, `ttft`, `llm`, `overhead`, `delivery`, `tool.NAME`) decide
+    /// goodput: a turn is good when each of its latencies is within every bound on that operation,
+    /// whatever the statistic (DESIGN.md, after vLLM's `bench serve`).
+    public init(thresholds: [Threshold] = []) {
+        var bounds: [String: [(seconds: Double, inclusive: Bool)]] = [:]
+        for threshold in thresholds {
+            guard case .latency(let operation, _) = threshold.figure,
+                ["turn", "turn.uncorrected", "ttft", "llm", "overhead", "delivery"].contains(operation)
+                    || operation.hasPrefix("tool.")
+            else { continue }
+            switch threshold.comparison {
+            case .lessThan: bounds[operation, default: []].append((threshold.bound, false))
+            case .atMost: bounds[operation, default: []].append((threshold.bound, true))
+            case .greaterThan, .atLeast: continue
+            }
+        }
+        goodputBounds = bounds
+    }
+
 
     static func makeHistogram() -> Histogram<UInt64> { Histogram(highestTrackableValue: 60_000_000) }
 
@@ -76,16 +100,24 @@ public final class RunRecorder: Sendable {
                 state.errors[kind, default: 0] += 1
             case .completed(let timings):
                 state.completed += 1
-                Self.add(intended, to: "turn", in: &state)
-                Self.add(actual, to: "turn.uncorrected", in: &state)
-                if let ttft = timings.timeToFirstToken { Self.add(ttft, to: "ttft", in: &state) }
-                if let model = timings.model { Self.add(model, to: "llm", in: &state) }
-                if let model = timings.model {
-                    let overhead = actual - model - (timings.tools ?? .zero) - (timings.delivery ?? .zero)
-                    Self.add(max(overhead, .zero), to: "overhead", in: &state)
+                var good = true
+                func add(_ duration: Duration, to operation: String) {
+                    Self.add(duration, to: operation, in: &state)
+                    if good, let bounds = goodputBounds[operation] {
+                        let seconds = duration.seconds
+                        good = bounds.allSatisfy { $0.inclusive ? seconds <= $0.seconds : seconds < $0.seconds }
+                    }
                 }
-                if let delivery = timings.delivery { Self.add(delivery, to: "delivery", in: &state) }
-                for call in timings.toolCalls { Self.add(call.duration, to: "tool.\(call.name)", in: &state) }
+                add(intended, to: "turn")
+                add(actual, to: "turn.uncorrected")
+                if let ttft = timings.timeToFirstToken { add(ttft, to: "ttft") }
+                if let model = timings.model {
+                    add(model, to: "llm")
+                    add(max(actual - model - (timings.tools ?? .zero) - (timings.delivery ?? .zero), .zero), to: "overhead")
+                }
+                if let delivery = timings.delivery { add(delivery, to: "delivery") }
+                for call in timings.toolCalls { add(call.duration, to: "tool.\(call.name)") }
+                if good { state.good += 1 }
             }
         }
     }

@@ -24,8 +24,10 @@ public struct RunReport: Codable, Sendable {
     public var throughputPerSecond: Double
     /// Failed requests over all requests (rejections included).
     public var errorRate: Double
+    /// Turns that completed within every latency threshold of the scenario, over all requests.
+    public var goodput: Double
     /// Latency statistics per operation (`turn`, `turn.uncorrected`, `ttft`, `llm`, `overhead`,
-    /// `tool.NAME`, `store.commit`), in seconds.
+    /// `delivery`, `tool.NAME`, `store.commit`), in seconds.
     public var latency: [String: LatencySummary]
     /// Allocations during the workload (in-process targets, jemalloc).
     public var allocations: Allocations?
@@ -151,7 +153,7 @@ public struct RunReport: Codable, Sendable {
         case .allocationsPerTurn: allocations?.perTurn
         case .bytesPerTurn: allocations?.bytesPerTurn
         case .throughput: throughputPerSecond
-        case .goodput: nil
+        case .goodput: goodput
         }
     }
 }

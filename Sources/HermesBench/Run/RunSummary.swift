@@ -41,7 +41,8 @@ public enum RunSummary {
             \(counts.rejected) rejected, \(counts.errors.values.reduce(0, +)) failed\
             \(counts.errors.isEmpty ? "" : " (" + counts.errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"); \
             \(counts.lateStarts) started late by the generator. Throughput \(String(format: "%.1f", report.throughputPerSecond)) turns/s, \
-            error rate \(String(format: "%.3f", report.errorRate * 100))%.
+            error rate \(String(format: "%.3f", report.errorRate * 100))%, goodput \(String(format: "%.1f", report.goodput * 100))% \
+            (completed within every latency threshold).
 
             \(table(report))
 

@@ -63,7 +63,7 @@ public enum ScenarioRunner {
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         try makeWorkspace(scratch + "/workspace")
-        let recorder = RunRecorder()
+        let recorder = RunRecorder(thresholds: scenario.thresholds)
         let started = Date()
         let measured = try await withTarget(target, scenario: scenario, options: options, scratch: scratch, recorder: recorder) { bench in
             let before = Measurement.take()
@@ -103,8 +103,13 @@ public enum ScenarioRunner {
             }
         case .agent:
             return try await withSimulators(scenario) { llm, web in
-                try await body(
-                    AgentTarget(model: OpenAIClient(configuration: .init(baseURL: llm)), web: web, directory: scratch + "/workspace"))
+                // The turn loop has no admission limit here; neither does its model client.
+                try await withModelClient(connections: 4096) { http in
+                    try await body(
+                        AgentTarget(
+                            model: OpenAIClient(configuration: .init(baseURL: llm), httpClient: http), web: web,
+                            directory: scratch + "/workspace"))
+                }
             }
         case .gateway where scenario.workload.channel == .telegram:
             let deliveries = DeliveryWaiters()
@@ -114,7 +119,8 @@ public enum ScenarioRunner {
                         botToken: "bench", secretToken: TelegramTarget.secret, apiBaseURL: platform,
                         editInterval: scenario.platformEditInterval)
                     return try await withGateway(
-                        llm: llm, web: web, scratch: scratch, telegram: telegram, onDelivery: deliveries.delivered
+                        llm: llm, web: web, scratch: scratch, limits: scenario.gatewayLimits, telegram: telegram,
+                        onDelivery: deliveries.delivered
                     ) { baseURL in
                         try await withLoadClient { client in
                             try await body(TelegramTarget(gatewayURL: baseURL, client: client, deliveries: deliveries))
@@ -124,7 +130,7 @@ public enum ScenarioRunner {
             }
         case .gateway:
             return try await withSimulators(scenario) { llm, web in
-                try await withGateway(llm: llm, web: web, scratch: scratch) { baseURL in
+                try await withGateway(llm: llm, web: web, scratch: scratch, limits: scenario.gatewayLimits) { baseURL in
                     try await withLoadClient { client in
                         try await body(HTTPTarget(baseURL: baseURL, apiKey: "hermes-bench", client: client))
                     }
@@ -146,33 +152,53 @@ public enum ScenarioRunner {
     /// An in-process gateway on loopback over a store in `scratch`, agents on the simulators;
     /// its Telegram webhook is on when `telegram` is given.
     private static func withGateway<T: Sendable>(
-        llm: String, web: WebConfiguration, scratch: String, telegram: TelegramSettings? = nil,
+        llm: String, web: WebConfiguration, scratch: String, limits: GatewayLimits, telegram: TelegramSettings? = nil,
         onDelivery: (@Sendable (PlatformDelivery) -> Void)? = nil, _ body: @escaping @Sendable (String) async throws -> T
     ) async throws -> T {
         let store = try await SQLiteSessionStore.open(at: scratch + "/gateway.db")
-        let model = OpenAIClient(configuration: .init(baseURL: llm))
         let tools = ToolRegistry.builtIn()
         let directory = scratch + "/workspace"
         var logger = Logger(label: "hermes.bench.gateway")
         // Stopping the gateway at the end of a run cancels its connections; that is not news.
         logger.logLevel = .critical
-        let gateway = Gateway(
-            configuration: GatewayConfiguration(
-                port: 0, apiKey: "hermes-bench", maxQueuedPerSession: 1024, telegram: telegram),
-            store: store, logger: logger, onDelivery: onDelivery
-        ) { session, history in
-            try Agent(
-                model: model, tools: tools,
-                context: ToolContext(
-                    sessionID: session, workingDirectory: directory, todos: TodoStore(restoringFrom: history), web: web),
-                configuration: AgentConfiguration(toolsets: ["file", "web", "todo"], maxIterations: 8), history: history)
-        }
+        let configuration = GatewayConfiguration(
+            port: 0, apiKey: "hermes-bench", maxConcurrentTurns: limits.maxConcurrentTurns,
+            maxQueuedPerSession: limits.maxQueuedPerSession, maxPendingTurns: limits.maxPendingTurns, telegram: telegram)
         do {
-            let result = try await gateway.withServer(body)
+            // One model connection per turn that may run at once, as `hermes gateway` has.
+            let result = try await withModelClient(connections: limits.maxConcurrentTurns) { http in
+                let model = OpenAIClient(configuration: .init(baseURL: llm), httpClient: http)
+                let gateway = Gateway(configuration: configuration, store: store, logger: logger, onDelivery: onDelivery) {
+                    session, history in
+                    try Agent(
+                        model: model, tools: tools,
+                        context: ToolContext(
+                            sessionID: session, workingDirectory: directory, todos: TodoStore(restoringFrom: history),
+                            web: web),
+                        configuration: AgentConfiguration(toolsets: ["file", "web", "todo"], maxIterations: 8),
+                        history: history)
+                }
+                return try await gateway.withServer(body)
+            }
             await store.close()
             return result
         } catch {
             await store.close()
+            throw error
+        }
+    }
+
+    /// A model client with room for `connections` calls at once, shut down after `body`.
+    private static func withModelClient<T: Sendable>(
+        connections: Int, _ body: (HTTPClient) async throws -> T
+    ) async throws -> T {
+        let client = HTTPClient.makeModelClient(connectionsPerHost: connections)
+        do {
+            let result = try await body(client)
+            try await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
             throw error
         }
     }
@@ -257,6 +283,7 @@ public enum ScenarioRunner {
                 errors: state.errors, lateStarts: state.lateStarts),
             throughputPerSecond: Double(state.completed) / max(wall.seconds, 1e-9),
             errorRate: state.requests == 0 ? 0 : Double(failures) / Double(state.requests),
+            goodput: state.requests == 0 ? 0 : Double(state.good) / Double(state.requests),
             latency: state.histograms.mapValues(RunReport.LatencySummary.init), allocations: allocations, process: process,
             thresholds: [])
         report.thresholds = scenario.thresholds.map { threshold in

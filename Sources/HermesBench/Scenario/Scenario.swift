@@ -31,12 +31,25 @@ public struct Scenario: Sendable {
     public var platformDelay: Duration
     /// The gateway's shortest time between two edits of a streamed chat reply (Telegram: 1 s).
     public var platformEditInterval: Duration = .seconds(1)
+    /// The in-process gateway's admission limits.
+    public var gatewayLimits = GatewayLimits()
     /// What is sent, how often.
     public var workload: Workload
     /// Absolute pass/fail bounds of a run.
     public var thresholds: [Threshold]
     /// Allowed regressions against the baseline.
     public var gate: [GateRule]
+}
+
+/// The admission limits of the in-process gateway (`gateway:` in the file), as in the gateway's
+/// own settings.
+public struct GatewayLimits: Sendable, Hashable {
+    /// Turns running at once (the gateway's default is 64).
+    public var maxConcurrentTurns = 64
+    /// Turns waiting per session; a flood on one chat is refused beyond it.
+    public var maxQueuedPerSession = 1024
+    /// Turns admitted over all sessions, running or waiting.
+    public var maxPendingTurns = 4096
 }
 
 /// The load: arrivals, sessions and messages.
@@ -126,7 +139,9 @@ public enum Figure: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Operations with a latency histogram; `tool.<name>` is one per tool.
-    public static let operations = ["turn", "ttft", "overhead", "llm", "store.commit", "compression"]
+    public static let operations = [
+        "turn", "turn.uncorrected", "ttft", "overhead", "llm", "delivery", "store.commit", "compression",
+    ]
 
     public var description: String {
         switch self {

@@ -54,7 +54,7 @@ private struct ScenarioParser {
 
     func scenario(_ root: Node) throws(ScenarioError) -> Scenario {
         let top = try reader.mapping(
-            root, at: "", allowed: ["name", "about", "target", "seed", "llm", "platform", "workload", "thresholds", "gate"])
+            root, at: "", allowed: ["name", "about", "target", "seed", "llm", "platform", "gateway", "workload", "thresholds", "gate"])
         func required(_ key: String, _ example: String) throws(ScenarioError) -> Node {
             guard let node = top[key] else {
                 throw reader.error(root, "\"\(key)\" is missing — add it at the top level, e.g. \(key): \(example)")
@@ -88,13 +88,30 @@ private struct ScenarioParser {
                 editInterval = try reader.duration(interval, at: "platform.edit_interval", positive: false)
             }
         }
+        var limits = GatewayLimits()
+        if let node = top["gateway"] {
+            guard target == .gateway else {
+                throw reader.error(node, "gateway: sets the in-process gateway's limits and needs target: gateway; remove it")
+            }
+            let members = try reader.mapping(
+                node, at: "gateway", allowed: ["max_concurrent_turns", "max_queued_per_session", "max_pending_turns"])
+            if let value = members["max_concurrent_turns"] {
+                limits.maxConcurrentTurns = try reader.int(value, at: "gateway.max_concurrent_turns", atLeast: 1)
+            }
+            if let value = members["max_queued_per_session"] {
+                limits.maxQueuedPerSession = try reader.int(value, at: "gateway.max_queued_per_session", atLeast: 0)
+            }
+            if let value = members["max_pending_turns"] {
+                limits.maxPendingTurns = try reader.int(value, at: "gateway.max_pending_turns", atLeast: 1)
+            }
+        }
         let workload = try self.workload(try required("workload", "{model: open, phases: [{duration: 10s, rate: 100/s}]}"))
         if workload.channel == .telegram, target != .gateway {
             throw reader.error(top["workload"], "workload.via: telegram needs target: gateway (only the in-process gateway has a platform simulator)")
         }
         return Scenario(
             file: reader.file, name: name, about: about, target: target, seed: seed, llm: llm,
-            platformDelay: platformDelay, platformEditInterval: editInterval, workload: workload,
+            platformDelay: platformDelay, platformEditInterval: editInterval, gatewayLimits: limits, workload: workload,
             thresholds: try top["thresholds"].map(thresholds) ?? [], gate: try top["gate"].map(gate) ?? [])
     }
 
