@@ -142,7 +142,9 @@ let package = Package(
         .testTarget(
             name: "HermesBenchTests",
             dependencies: [
-                "HermesBench", "HermesCore", "HermesSimulators", .product(name: "Histogram", package: "hdrhistogram-swift"),
+                "HermesBench", "HermesCore", "HermesSimulators", "HermesGateway", "HermesAgent",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "HermesGatewayTests", dependencies: ["HermesGateway", "HermesCore", "HermesAgent", "HermesLLM", "HermesTools"]),

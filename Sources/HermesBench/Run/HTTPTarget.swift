@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import HermesCore
 import NIOCore
@@ -7,62 +6,40 @@ import NIOHTTP1
 /// A server speaking the OpenAI-compatible API (the in-process gateway, or any URL):
 /// `POST /v1/chat/completions` with the session in `X-Hermes-Session-Id`.
 final class HTTPTarget: BenchTarget {
-    private let endpoint: String
-    private let apiKey: String?
-    private let client: HTTPClient
-    private let timeout: TimeAmount
+    private let client: LoadClient
+    /// The head every request shares; each adds its session.
+    private let head: HTTPRequestHead
 
-    init(baseURL: String, apiKey: String?, client: HTTPClient, timeout: Duration = .seconds(120)) {
-        endpoint = baseURL + "/v1/chat/completions"
-        self.apiKey = apiKey
+    init(client: LoadClient, apiKey: String?) {
         self.client = client
-        self.timeout = .nanoseconds(timeout.nanoseconds)
+        head = client.head(
+            .POST, "/v1/chat/completions",
+            headers: [("Content-Type", "application/json")] + (apiKey.map { [("Authorization", "Bearer \($0)")] } ?? []))
     }
 
     func send(_ request: BenchRequest) async -> TurnOutcome {
-        var http = HTTPClientRequest(url: endpoint)
-        http.method = .POST
-        http.headers.add(name: "Content-Type", value: "application/json")
-        http.headers.add(name: "X-Hermes-Session-Id", value: request.session)
-        if let apiKey { http.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
-        http.body = .bytes(
-            ByteBuffer(
-                string: #"{"model":"hermes-agent","stream":\#(request.stream),"messages":[{"role":"user","content":\#(jsonQuoted(request.text))}]}"#))
+        let body =
+            #"{"model":"hermes-agent","stream":\#(request.stream),"messages":[{"role":"user","content":\#(jsonQuoted(request.text))}]}"#
+        var head = head
+        head.headers.add(name: "X-Hermes-Session-Id", value: request.session)
         let started = ContinuousClock.now
+        let response: LoadResponse
         do {
-            let response = try await client.execute(http, timeout: timeout)
-            guard response.status == .ok else {
-                _ = try? await response.body.collect(upTo: 1 << 20)
-                return response.status == .tooManyRequests ? .rejected : .failed(kind: "http_\(response.status.code)")
-            }
-            guard request.stream else {
-                _ = try await response.body.collect(upTo: 16 << 20)
-                let timing = Self.serverTiming(response.headers["Server-Timing"].first ?? "")
-                return .completed(TurnTimings(model: timing["model"], tools: timing["tools"]))
-            }
-            var firstToken: Duration?
-            // The last two chunks: the finish chunk and [DONE] may be split between them.
-            var previous = ""
-            var last = ""
-            for try await chunk in response.body {
-                previous = last
-                last = String(buffer: chunk)
-                if firstToken == nil, (previous + last).contains(#""delta":{"content""#) {
-                    firstToken = ContinuousClock.now - started
-                }
-            }
-            let tail = previous + last
-            guard tail.contains("[DONE]") else { return .failed(kind: "stream_cut") }
-            if tail.contains(#""finish_reason":"error""#) { return .failed(kind: "agent_error") }
-            let timing = Self.streamTiming(tail)
-            return .completed(TurnTimings(timeToFirstToken: firstToken, model: timing["model"], tools: timing["tools"]))
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            return .failed(kind: "timeout")
-        } catch is CancellationError {
-            return .failed(kind: "cancelled")
+            response = try await client.execute(head, body: ByteBuffer(string: body), stream: request.stream)
         } catch {
-            return .failed(kind: "connection")
+            return .failed(kind: error == .timeout ? "timeout" : "connection")
         }
+        guard response.status == 200 else { return response.status == 429 ? .rejected : .failed(kind: "http_\(response.status)") }
+        guard request.stream else {
+            let timing = Self.serverTiming(response.serverTiming ?? "")
+            return .completed(TurnTimings(model: timing["model"], tools: timing["tools"]))
+        }
+        guard response.tail.contains("[DONE]") else { return .failed(kind: "stream_cut") }
+        if response.tail.contains(#""finish_reason":"error""#) { return .failed(kind: "agent_error") }
+        let timing = Self.streamTiming(response.tail)
+        return .completed(
+            TurnTimings(
+                timeToFirstToken: response.firstContent.map { $0 - started }, model: timing["model"], tools: timing["tools"]))
     }
 
     /// `Server-Timing: turn;dur=48.0, model;dur=41.2, tools;dur=3.1` (milliseconds) as durations.

@@ -88,8 +88,8 @@ public enum ScenarioRunner {
     ) async throws -> T {
         switch target {
         case .url(let url):
-            return try await withLoadClient { client in
-                try await body(HTTPTarget(baseURL: url, apiKey: options.apiKey, client: client))
+            return try await withLoadClient(url, scenario: scenario) { client in
+                try await body(HTTPTarget(client: client, apiKey: options.apiKey))
             }
         case .store:
             let store = try await SQLiteSessionStore.open(at: scratch + "/state.db")
@@ -122,8 +122,8 @@ public enum ScenarioRunner {
                         llm: llm, web: web, scratch: scratch, limits: scenario.gatewayLimits, telegram: telegram,
                         onDelivery: deliveries.delivered
                     ) { baseURL in
-                        try await withLoadClient { client in
-                            try await body(TelegramTarget(gatewayURL: baseURL, client: client, deliveries: deliveries))
+                        try await withLoadClient(baseURL, scenario: scenario) { client in
+                            try await body(TelegramTarget(client: client, deliveries: deliveries))
                         }
                     }
                 }
@@ -131,8 +131,8 @@ public enum ScenarioRunner {
         case .gateway:
             return try await withSimulators(scenario) { llm, web in
                 try await withGateway(llm: llm, web: web, scratch: scratch, limits: scenario.gatewayLimits) { baseURL in
-                    try await withLoadClient { client in
-                        try await body(HTTPTarget(baseURL: baseURL, apiKey: "hermes-bench", client: client))
+                    try await withLoadClient(baseURL, scenario: scenario) { client in
+                        try await body(HTTPTarget(client: client, apiKey: "hermes-bench"))
                     }
                 }
             }
@@ -215,18 +215,21 @@ public enum ScenarioRunner {
         }
     }
 
-    /// An HTTP client whose pool does not limit the load (one connection per in-flight request).
-    private static func withLoadClient<T: Sendable>(_ body: (HTTPClient) async throws -> T) async throws -> T {
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 4096
-        configuration.timeout.connect = .seconds(5)
-        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+    /// The load generator's client for `url` (one connection per request in flight), closed after `body`.
+    private static func withLoadClient<T: Sendable>(
+        _ url: String, scenario: Scenario, _ body: (LoadClient) async throws -> T
+    ) async throws -> T {
+        guard let client = LoadClient(baseURL: url) else {
+            throw ScenarioError(
+                file: scenario.file, line: 0,
+                "the target \(url) is not http://HOST[:PORT]: hermes-bench speaks plain HTTP/1.1 (TLS would be measured too); use the server's plain HTTP address")
+        }
         do {
             let result = try await body(client)
-            try await client.shutdown()
+            await client.shutdown()
             return result
         } catch {
-            try? await client.shutdown()
+            await client.shutdown()
             throw error
         }
     }

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import HermesAgent
 import HermesCore
 import HermesGateway
@@ -18,17 +17,19 @@ final class TelegramTarget: BenchTarget {
     /// The webhook secret the bench's gateway is configured with.
     static let secret = "hermes-bench-secret"
 
-    private let endpoint: String
-    private let client: HTTPClient
+    private let client: LoadClient
+    private let head: HTTPRequestHead
     private let timeout: Duration
     private let deliveries: DeliveryWaiters
     private let nextUpdate = Atomic<Int64>(1)
     private let chats = Mutex<[String: Int64]>([:])
 
     /// A target posting to the gateway at `gatewayURL`, whose `onDelivery` feeds `deliveries`.
-    init(gatewayURL: String, client: HTTPClient, deliveries: DeliveryWaiters, timeout: Duration = .seconds(120)) {
-        endpoint = gatewayURL + "/webhook/telegram"
+    init(client: LoadClient, deliveries: DeliveryWaiters, timeout: Duration = .seconds(120)) {
         self.client = client
+        head = client.head(
+            .POST, "/webhook/telegram",
+            headers: [("Content-Type", "application/json"), ("X-Telegram-Bot-Api-Secret-Token", Self.secret)])
         self.deliveries = deliveries
         self.timeout = timeout
     }
@@ -36,25 +37,16 @@ final class TelegramTarget: BenchTarget {
     func send(_ request: BenchRequest) async -> TurnOutcome {
         let update = nextUpdate.wrappingAdd(1, ordering: .relaxed).oldValue
         let chat = chatID(for: request.session)
-        var http = HTTPClientRequest(url: endpoint)
-        http.method = .POST
-        http.headers.add(name: "Content-Type", value: "application/json")
-        http.headers.add(name: "X-Telegram-Bot-Api-Secret-Token", value: Self.secret)
-        http.body = .bytes(
-            ByteBuffer(
-                string: #"{"update_id":\#(update),"message":{"message_id":\#(update),"date":0,"chat":{"id":\#(chat),"type":"private"},"from":{"id":\#(chat),"is_bot":false,"first_name":"bench"},"text":\#(jsonQuoted(request.text))}}"#
-            ))
+        let body =
+            #"{"update_id":\#(update),"message":{"message_id":\#(update),"date":0,"chat":{"id":\#(chat),"type":"private"},"from":{"id":\#(chat),"is_bot":false,"first_name":"bench"},"text":\#(jsonQuoted(request.text))}}"#
         let sent = ContinuousClock.now
         do {
-            let response = try await client.execute(http, timeout: .seconds(30))
-            _ = try? await response.body.collect(upTo: 1 << 20)
-            guard response.status == .ok else {
-                return response.status == .serviceUnavailable ? .rejected : .failed(kind: "http_\(response.status.code)")
+            let response = try await client.execute(head, body: ByteBuffer(string: body), stream: false)
+            guard response.status == 200 else {
+                return response.status == 503 ? .rejected : .failed(kind: "http_\(response.status)")
             }
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            return .failed(kind: "timeout")
         } catch {
-            return .failed(kind: "connection")
+            return .failed(kind: error == .timeout ? "timeout" : "connection")
         }
         guard let delivery = await deliveries.wait(for: update, timeout: timeout) else { return .failed(kind: "timeout") }
         if delivery.deliveryError != nil { return .failed(kind: "delivery") }

@@ -156,7 +156,12 @@ struct MessageSource: Sendable {
         var generator = SeededGenerator(seed: seed &+ UInt64(index) &* 0x2545_F491_4F6C_DD1D)
         let range = workload.messageTokens
         let count = range.lowerBound + Int(generator.unit() * Double(range.count))
-        let text = (0..<count).map { _ in Self.words[Int(generator.unit() * Double(Self.words.count))] }.joined(separator: " ")
+        var text = ""
+        text.reserveCapacity(count * 8)
+        for word in 0..<count {
+            if word > 0 { text += " " }
+            text += Self.words[Int(generator.unit() * Double(Self.words.count))]
+        }
         return BenchRequest(session: session, text: text, stream: workload.stream)
     }
 }
