@@ -90,7 +90,7 @@ import Testing
         ("name: x\nabout: y\ntarget: gateway\nworkload:\n  model: closed\n  users: 5\n  duration: 1s\n  phases: []", 8, "workload.phases belongs to the open model"),
         ("name: x\nabout: y\ntarget: gateway\nworkload:\n  model: open", 5, "an open workload needs phases"),
         ("name: x\nabout: y\ntarget: lambda\nworkload: {model: closed, users: 1, duration: 1s}", 3, "target \"lambda\" is not one of agent, gateway, store"),
-        ("name: x\nabout: y\ntarget: {url: ftp://host}\nworkload: {model: closed, users: 1, duration: 1s}", 3, "must be http:// or https://"),
+        ("name: x\nabout: y\ntarget: {url: ftp://host}\nworkload: {model: closed, users: 1, duration: 1s}", 3, "must be http:// with a host"),
         ("name: x\nabout: y\ntarget: agent\nworkload: {model: closed, users: 1, duration: 1s, via: telegram}", 4, "via: telegram needs target: gateway"),
         ("name: x\nabout: y\ntarget: agent\nworkload: {model: closed, users: 1, duration: 1s}\nthresholds:\n  turn.p99: \"250ms\"", 6, "needs a comparison first"),
         ("name: x\nabout: y\ntarget: agent\nworkload: {model: closed, users: 1, duration: 1s}\nthresholds:\n  turn.p98: \"< 1s\"", 6, "\"p98\" is not a statistic"),

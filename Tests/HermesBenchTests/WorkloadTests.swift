@@ -53,7 +53,7 @@ struct StoreRunTests {
             target: store
             workload:
               model: open
-              phases: [{duration: 2s, rate: 200/s}]
+              phases: [{duration: 1s, rate: 200/s}, {duration: 1s, rate: 200/s}]
               sessions: 20
               turns_per_session: 5
             thresholds:
@@ -69,6 +69,17 @@ struct StoreRunTests {
         #expect(report.counts.scheduled == 200 && report.counts.requests == 200 && report.counts.completed == 200)
         #expect(report.latency["store.commit"]?.count == 200)
         #expect(report.latency["turn"]?.count == 200)
+        let store = try #require(report.store)
+        #expect(
+            store.messages == 400 && store.writes == 240,
+            "200 appends of two messages; 40 sessions created (20, and 20 more past 5 turns each): \(store)")
+        #expect(store.transactions >= 1 && store.transactions <= 240 && store.failedTransactions == 0)
+        #expect(store.databaseBytes > 0)
+        if let allocations = report.allocations {
+            #expect(allocations.phases.map(\.phase) == [1, 2])
+            #expect(allocations.phases.map(\.turns).reduce(0, +) == 200)
+            #expect(allocations.phases[1].startSeconds >= 0.5, "the second phase starts half-way through (scale 0.5)")
+        }
         #expect(report.thresholds.map(\.passed) == [true, true, false, false])
         #expect(report.thresholds[3].value == 0, "no turn took under 1 µs")
         #expect(result.broken.map(\.figure) == ["turn.p50", "goodput"])

@@ -78,6 +78,17 @@ enum MetricsText {
             family("hermes_bench_allocated_bytes_per_turn", "gauge", "Bytes allocated per completed turn (jemalloc).")
             out += "hermes_bench_allocated_bytes_per_turn{\(scenario)} \(number(allocations.bytesPerTurn))\n"
         }
+        if let store = report.store {
+            family("hermes_bench_store_transactions_total", "counter", "Session store group commits during the run.")
+            out += "hermes_bench_store_transactions_total{\(scenario)} \(store.transactions)\n"
+            family("hermes_bench_store_messages_total", "counter", "Message rows the session store committed during the run.")
+            out += "hermes_bench_store_messages_total{\(scenario)} \(store.messages)\n"
+            family("hermes_bench_store_mean_batch_size", "gauge", "Writes per session store transaction.")
+            out += "hermes_bench_store_mean_batch_size{\(scenario)} \(number(store.meanBatchSize))\n"
+            family("hermes_bench_store_file_bytes", "gauge", "Session store file sizes at the end of the run.")
+            out += "hermes_bench_store_file_bytes{\(scenario),file=\"db\"} \(store.databaseBytes)\n"
+            out += "hermes_bench_store_file_bytes{\(scenario),file=\"wal\"} \(store.walBytes)\n"
+        }
         return out
     }
 

@@ -1,7 +1,17 @@
 import Foundation
 import HermesCore
+import HermesTelemetry
 import Histogram
 import Synchronization
+
+/// The allocator's figures at a phase boundary of a run.
+struct PhaseMark: Sendable {
+    /// Since the workload started.
+    var offset: Duration
+    var allocation: AllocationSnapshot?
+    /// Turns completed by then.
+    var completed: Int
+}
 
 /// What happened to one request.
 public enum TurnOutcome: Sendable {
@@ -59,6 +69,8 @@ public final class RunRecorder: Sendable {
         var lateStarts = 0
         /// Completed turns whose every per-turn latency met the scenario's latency bounds.
         var good = 0
+        /// Allocator figures where each phase began, and at the end.
+        var phaseMarks: [PhaseMark] = []
     }
 
     /// Per operation, the upper bounds (seconds; `true` when the bound itself is allowed) a turn's
@@ -128,6 +140,14 @@ public final class RunRecorder: Sendable {
     }
 
     func recordLateStart() { state.withLock { $0.lateStarts += 1 } }
+
+    /// Notes the allocator's figures and the turns completed so far, at a phase's start (or the end).
+    func markPhase(at instant: ContinuousClock.Instant = .now) {
+        let allocation = Jemalloc.snapshot()
+        state.withLock { state in
+            state.phaseMarks.append(PhaseMark(offset: instant - state.runStart, allocation: allocation, completed: state.completed))
+        }
+    }
 
     var snapshot: State { state.withLock { $0 } }
 

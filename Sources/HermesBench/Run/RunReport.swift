@@ -33,6 +33,8 @@ public struct RunReport: Codable, Sendable {
     public var allocations: Allocations?
     /// The process running the target (in-process targets).
     public var process: ProcessFigures?
+    /// The session store's work during the workload (`store` and `gateway` targets).
+    public var store: StoreFigures?
     /// The scenario's thresholds, each with the measured value.
     public var thresholds: [ThresholdResult]
 
@@ -121,9 +123,33 @@ public struct RunReport: Codable, Sendable {
         public var bytes: UInt64
         public var perTurn: Double
         public var bytesPerTurn: Double
+        /// `stats.allocated`, `stats.active` and `stats.resident` at the end.
+        public var allocatedBytesAfter: Int
+        public var activeBytesAfter: Int
         public var residentBytesAfter: Int
         /// Whether thread caches were on (their counts reach the totals late; see Jemalloc).
         public var threadCache: Bool
+        /// The same, phase by phase (one phase for a closed workload).
+        public var phases: [PhaseAllocations]
+    }
+
+    /// jemalloc figures over one phase of the workload.
+    public struct PhaseAllocations: Codable, Sendable {
+        /// 1 for the first phase.
+        public var phase: Int
+        /// Since the workload started.
+        public var startSeconds: Double
+        public var durationSeconds: Double
+        /// Turns completed during the phase.
+        public var turns: Int
+        public var mallocCalls: UInt64
+        public var bytes: UInt64
+        /// Absent when no turn completed in the phase.
+        public var perTurn: Double?
+        public var bytesPerTurn: Double?
+        public var allocatedBytesAfter: Int
+        public var activeBytesAfter: Int
+        public var residentBytesAfter: Int
     }
 
     /// The target's process.
@@ -133,6 +159,26 @@ public struct RunReport: Codable, Sendable {
         public var peakResidentBytes: Int
         public var threads: Int
         public var openDescriptors: Int
+    }
+
+    /// What the session store did during the workload.
+    public struct StoreFigures: Codable, Sendable {
+        /// Message rows committed.
+        public var messages: Int
+        /// Write operations committed (appends, session creations, ends).
+        public var writes: Int
+        /// Transactions committed (group commits).
+        public var transactions: Int
+        /// Transactions rolled back.
+        public var failedTransactions: Int
+        /// Writes per transaction.
+        public var meanBatchSize: Double
+        /// The most writes one transaction held.
+        public var largestBatch: Int
+        /// The database file's size at the end of the workload.
+        public var databaseBytes: Int
+        /// The write-ahead log's size at the end of the workload.
+        public var walBytes: Int
     }
 
     /// A threshold and how the run did against it.

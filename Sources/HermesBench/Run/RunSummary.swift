@@ -48,11 +48,28 @@ public enum RunSummary {
 
             """
         if let allocations = report.allocations {
-            text += "\nAllocations: \(String(format: "%.0f", allocations.perTurn)) malloc calls and \(String(format: "%.0f", allocations.bytesPerTurn)) bytes per turn.\n"
+            text += "\nAllocations: \(String(format: "%.0f", allocations.perTurn)) malloc calls and \(String(format: "%.0f", allocations.bytesPerTurn)) bytes per turn"
+            if allocations.phases.count > 1 {
+                let phases = allocations.phases.map { phase in
+                    "phase \(phase.phase) \(phase.perTurn.map { String(format: "%.0f", $0) } ?? "-")"
+                }
+                text += " (\(phases.joined(separator: ", ")))"
+            }
+            text += "; \(megabytes(allocations.residentBytesAfter)) resident at the end.\n"
+        }
+        if let process = report.process {
+            text += "Process: \(String(format: "%.2f", process.cpuUserSeconds)) s user and \(String(format: "%.2f", process.cpuSystemSeconds)) s system CPU, "
+                + "peak RSS \(megabytes(process.peakResidentBytes)), \(process.threads) threads, \(process.openDescriptors) open descriptors.\n"
+        }
+        if let store = report.store {
+            text += "Store: \(store.messages) messages in \(store.transactions) transactions (mean batch \(String(format: "%.1f", store.meanBatchSize)) writes, "
+                + "largest \(store.largestBatch), \(store.failedTransactions) failed); database \(megabytes(store.databaseBytes)), WAL \(megabytes(store.walBytes)).\n"
         }
         if !report.thresholds.isEmpty {
             text += "\n## Thresholds\n\n```\n\(thresholds(report))\n```\n"
         }
         return text
     }
+
+    private static func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_000_000) }
 }

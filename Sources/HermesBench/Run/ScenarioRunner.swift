@@ -65,13 +65,14 @@ public enum ScenarioRunner {
         try makeWorkspace(scratch + "/workspace")
         let recorder = RunRecorder(thresholds: scenario.thresholds)
         let started = Date()
-        let measured = try await withTarget(target, scenario: scenario, options: options, scratch: scratch, recorder: recorder) { bench in
-            let before = Measurement.take()
+        let measured = try await withTarget(target, scenario: scenario, options: options, scratch: scratch, recorder: recorder) {
+            bench, store in
+            let before = Measurement.take(store: store)
             let engine = WorkloadEngine(
                 workload: scenario.workload, seed: scenario.seed, scale: options.scale, target: bench, recorder: recorder,
                 progress: options.progress)
             let wall = await engine.run()
-            return (wall, before, Measurement.take())
+            return (wall, before, Measurement.take(store: store))
         }
         let report = makeReport(
             scenario: scenario, target: target, options: options, started: started, wall: measured.0,
@@ -84,17 +85,17 @@ public enum ScenarioRunner {
 
     private static func withTarget<T: Sendable>(
         _ target: Scenario.Target, scenario: Scenario, options: RunOptions, scratch: String, recorder: RunRecorder,
-        _ body: @escaping @Sendable (any BenchTarget) async throws -> T
+        _ body: @escaping @Sendable (any BenchTarget, SQLiteSessionStore?) async throws -> T
     ) async throws -> T {
         switch target {
         case .url(let url):
             return try await withLoadClient(url, scenario: scenario) { client in
-                try await body(HTTPTarget(client: client, apiKey: options.apiKey))
+                try await body(HTTPTarget(client: client, apiKey: options.apiKey), nil)
             }
         case .store:
             let store = try await SQLiteSessionStore.open(at: scratch + "/state.db")
             do {
-                let result = try await body(StoreTarget(store: store, recorder: recorder))
+                let result = try await body(StoreTarget(store: store, recorder: recorder), store)
                 await store.close()
                 return result
             } catch {
@@ -108,7 +109,7 @@ public enum ScenarioRunner {
                     try await body(
                         AgentTarget(
                             model: OpenAIClient(configuration: .init(baseURL: llm), httpClient: http), web: web,
-                            directory: scratch + "/workspace"))
+                            directory: scratch + "/workspace"), nil)
                 }
             }
         case .gateway where scenario.workload.channel == .telegram:
@@ -121,18 +122,18 @@ public enum ScenarioRunner {
                     return try await withGateway(
                         llm: llm, web: web, scratch: scratch, limits: scenario.gatewayLimits, telegram: telegram,
                         onDelivery: deliveries.delivered
-                    ) { baseURL in
+                    ) { baseURL, store in
                         try await withLoadClient(baseURL, scenario: scenario) { client in
-                            try await body(TelegramTarget(client: client, deliveries: deliveries))
+                            try await body(TelegramTarget(client: client, deliveries: deliveries), store)
                         }
                     }
                 }
             }
         case .gateway:
             return try await withSimulators(scenario) { llm, web in
-                try await withGateway(llm: llm, web: web, scratch: scratch, limits: scenario.gatewayLimits) { baseURL in
+                try await withGateway(llm: llm, web: web, scratch: scratch, limits: scenario.gatewayLimits) { baseURL, store in
                     try await withLoadClient(baseURL, scenario: scenario) { client in
-                        try await body(HTTPTarget(client: client, apiKey: "hermes-bench"))
+                        try await body(HTTPTarget(client: client, apiKey: "hermes-bench"), store)
                     }
                 }
             }
@@ -153,7 +154,8 @@ public enum ScenarioRunner {
     /// its Telegram webhook is on when `telegram` is given.
     private static func withGateway<T: Sendable>(
         llm: String, web: WebConfiguration, scratch: String, limits: GatewayLimits, telegram: TelegramSettings? = nil,
-        onDelivery: (@Sendable (PlatformDelivery) -> Void)? = nil, _ body: @escaping @Sendable (String) async throws -> T
+        onDelivery: (@Sendable (PlatformDelivery) -> Void)? = nil,
+        _ body: @escaping @Sendable (String, SQLiteSessionStore) async throws -> T
     ) async throws -> T {
         let store = try await SQLiteSessionStore.open(at: scratch + "/gateway.db")
         let tools = ToolRegistry.builtIn()
@@ -178,7 +180,7 @@ public enum ScenarioRunner {
                         configuration: AgentConfiguration(toolsets: ["file", "web", "todo"], maxIterations: 8),
                         history: history)
                 }
-                return try await gateway.withServer(body)
+                return try await gateway.withServer { baseURL in try await body(baseURL, store) }
             }
             await store.close()
             return result
@@ -239,7 +241,23 @@ public enum ScenarioRunner {
     private struct Measurement: Sendable {
         var allocation: AllocationSnapshot?
         var process: ProcessStats?
-        static func take() -> Measurement { Measurement(allocation: Jemalloc.snapshot(), process: ProcessStats.current()) }
+        var store: StoreStatistics?
+        var databaseBytes = 0
+        var walBytes = 0
+
+        static func take(store: SQLiteSessionStore?) -> Measurement {
+            var measurement = Measurement(
+                allocation: Jemalloc.snapshot(), process: ProcessStats.current(), store: store?.statistics)
+            if let path = store?.path {
+                measurement.databaseBytes = fileSize(path)
+                measurement.walBytes = fileSize(path + "-wal")
+            }
+            return measurement
+        }
+
+        private static func fileSize(_ path: String) -> Int {
+            ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+        }
     }
 
     private static func makeReport(
@@ -260,8 +278,9 @@ public enum ScenarioRunner {
             let turns = Double(max(state.completed, 1))
             allocations = RunReport.Allocations(
                 mallocCalls: delta.mallocCalls, bytes: delta.cumulativeBytes, perTurn: Double(delta.mallocCalls) / turns,
-                bytesPerTurn: Double(delta.cumulativeBytes) / turns, residentBytesAfter: end.resident,
-                threadCache: Jemalloc.threadCacheEnabled)
+                bytesPerTurn: Double(delta.cumulativeBytes) / turns, allocatedBytesAfter: end.allocated,
+                activeBytesAfter: end.active, residentBytesAfter: end.resident, threadCache: Jemalloc.threadCacheEnabled,
+                phases: phaseAllocations(state.phaseMarks))
         }
         var process: RunReport.ProcessFigures?
         if case .url = target {} else if let start = before.process, let end = after.process {
@@ -269,6 +288,16 @@ public enum ScenarioRunner {
                 cpuUserSeconds: end.cpuUserSeconds - start.cpuUserSeconds,
                 cpuSystemSeconds: end.cpuSystemSeconds - start.cpuSystemSeconds, peakResidentBytes: end.peakResidentBytes,
                 threads: end.threads, openDescriptors: end.openDescriptors)
+        }
+        var store: RunReport.StoreFigures?
+        if let start = before.store, let end = after.store {
+            let transactions = end.commits - start.commits
+            let writes = end.writes - start.writes
+            store = RunReport.StoreFigures(
+                messages: end.messages - start.messages, writes: writes, transactions: transactions,
+                failedTransactions: end.failedCommits - start.failedCommits,
+                meanBatchSize: transactions == 0 ? 0 : Double(writes) / Double(transactions), largestBatch: end.largestBatch,
+                databaseBytes: after.databaseBytes, walBytes: after.walBytes)
         }
         let targetName: String =
             switch target {
@@ -288,6 +317,7 @@ public enum ScenarioRunner {
             errorRate: state.requests == 0 ? 0 : Double(failures) / Double(state.requests),
             goodput: state.requests == 0 ? 0 : Double(state.good) / Double(state.requests),
             latency: state.histograms.mapValues(RunReport.LatencySummary.init), allocations: allocations, process: process,
+            store: store,
             thresholds: [])
         report.thresholds = scenario.thresholds.map { threshold in
             let value = report.value(of: threshold.figure)
@@ -304,6 +334,21 @@ public enum ScenarioRunner {
                 value: value, passed: passed)
         }
         return report
+    }
+
+    /// Each phase's allocations, from the marks at its start and its end.
+    private static func phaseAllocations(_ marks: [PhaseMark]) -> [RunReport.PhaseAllocations] {
+        zip(marks, marks.dropFirst()).enumerated().compactMap { index, pair in
+            guard let start = pair.0.allocation, let end = pair.1.allocation else { return nil }
+            let delta = end.delta(since: start)
+            let turns = pair.1.completed - pair.0.completed
+            return RunReport.PhaseAllocations(
+                phase: index + 1, startSeconds: pair.0.offset.seconds, durationSeconds: (pair.1.offset - pair.0.offset).seconds,
+                turns: turns, mallocCalls: delta.mallocCalls, bytes: delta.cumulativeBytes,
+                perTurn: turns == 0 ? nil : Double(delta.mallocCalls) / Double(turns),
+                bytesPerTurn: turns == 0 ? nil : Double(delta.cumulativeBytes) / Double(turns),
+                allocatedBytesAfter: end.allocated, activeBytesAfter: end.active, residentBytesAfter: end.resident)
+        }
     }
 
     private static func write(

@@ -38,7 +38,19 @@ struct WorkloadEngine: Sendable {
             case .closed(_, let duration, _): (nil, duration * scale)
             }
         recorder.startIntervals(at: started)
+        recorder.markPhase(at: started)
         await withTaskGroup(of: Void.self) { group in
+            if case .open(let phases, _) = workload.model, phases.count > 1 {
+                group.addTask {
+                    var boundary = started
+                    for phase in phases.dropLast() {
+                        boundary += phase.duration * scale
+                        try? await Task.sleep(until: boundary)
+                        guard !Task.isCancelled else { return }
+                        recorder.markPhase()
+                    }
+                }
+            }
             group.addTask {
                 var tick = started
                 while !Task.isCancelled {
@@ -66,6 +78,7 @@ struct WorkloadEngine: Sendable {
         }
         let finished = ContinuousClock.now
         recorder.closeInterval(at: finished)
+        recorder.markPhase(at: finished)
         return finished - started
     }
 

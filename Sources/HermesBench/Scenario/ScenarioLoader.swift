@@ -134,8 +134,9 @@ private struct ScenarioParser {
     }
 
     private func url(_ text: String, node: Node) throws(ScenarioError) -> Scenario.Target {
-        guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-            throw reader.error(node, "target url \"\(text)\" must be http:// or https:// with a host, e.g. http://127.0.0.1:8642")
+        guard let url = URL(string: text), url.scheme == "http", url.host != nil else {
+            throw reader.error(
+                node, "target url \"\(text)\" must be http:// with a host, e.g. http://127.0.0.1:8642 (the load generator speaks plain HTTP/1.1)")
         }
         return .url(text.hasSuffix("/") ? String(text.dropLast()) : text)
     }
