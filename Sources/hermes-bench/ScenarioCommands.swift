@@ -129,6 +129,7 @@ struct RunCommand: AsyncParsableCommand {
                 "\(counts.completed) of \(counts.requests) turns completed in \(String(format: "%.1f", result.report.durationSeconds)) s "
                     + "(\(String(format: "%.1f", result.report.throughputPerSecond))/s), \(counts.rejected) rejected, "
                     + "\(counts.errors.values.reduce(0, +)) failed, \(counts.lateStarts) late starts")
+            if let note = RunSummary.generatorNote(result.report) { say(note) }
             say(RunSummary.table(result.report))
             if !result.report.thresholds.isEmpty { say(RunSummary.thresholds(result.report)) }
             say("report: \(result.directory)/report.json")

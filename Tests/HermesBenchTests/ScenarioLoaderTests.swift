@@ -33,6 +33,7 @@ import Testing
           error_rate: "< 0.5%"
           allocs_per_turn: "< 4000"
           throughput: ">= 150/s"
+          late_start_rate: "< 1%"
         gate:
           overhead.p99: +10%
           throughput: "-5%"
@@ -54,7 +55,8 @@ import Testing
         #expect(arrivals == .poisson)
         #expect(phases.count == 2 && phases[1].rampTo == Rate(perSecond: 1000))
         #expect(scenario.workload.channel == .telegram && scenario.workload.turnsPerSession == 4)
-        #expect(scenario.thresholds.count == 5)
+        #expect(scenario.thresholds.count == 6)
+        #expect(scenario.thresholds.contains { $0.figure == .lateStartRate && $0.bound == 0.01 })
         let p99 = try #require(scenario.thresholds.first { $0.figure == .latency(operation: "turn", statistic: .p99) })
         #expect(p99.comparison == .lessThan && p99.bound == 0.25 && p99.line == 23)
         #expect(scenario.thresholds.contains { $0.figure == .latency(operation: "tool.web_search", statistic: .p50) })

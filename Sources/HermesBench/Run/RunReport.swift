@@ -200,6 +200,7 @@ public struct RunReport: Codable, Sendable {
         case .bytesPerTurn: allocations?.bytesPerTurn
         case .throughput: throughputPerSecond
         case .goodput: goodput
+        case .lateStartRate: counts.requests == 0 ? 0 : Double(counts.lateStarts) / Double(counts.requests)
         }
     }
 }

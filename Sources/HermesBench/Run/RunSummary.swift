@@ -65,10 +65,20 @@ public enum RunSummary {
             text += "Store: \(store.messages) messages in \(store.transactions) transactions (mean batch \(String(format: "%.1f", store.meanBatchSize)) writes, "
                 + "largest \(store.largestBatch), \(store.failedTransactions) failed); database \(megabytes(store.databaseBytes)), WAL \(megabytes(store.walBytes)).\n"
         }
+        if let note = generatorNote(report) { text += "\n" + note + "\n" }
         if !report.thresholds.isEmpty {
             text += "\n## Thresholds\n\n```\n\(thresholds(report))\n```\n"
         }
         return text
+    }
+
+    /// A warning when the generator started 1% or more of the requests late, else nil.
+    public static func generatorNote(_ report: RunReport) -> String? {
+        let counts = report.counts
+        guard counts.lateStarts > 0, counts.lateStarts * 100 >= max(counts.requests, 1) else { return nil }
+        return "The generator fell behind its schedule: \(counts.lateStarts) of \(counts.requests) requests started "
+            + "more than 1 ms late. Their latency still counts from the intended start, but the load offered was "
+            + "burstier than scheduled; a threshold `late_start_rate: \"< 1%\"` fails such a run."
     }
 
     private static func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_000_000) }

@@ -124,6 +124,9 @@ public enum Figure: Sendable, Hashable, CustomStringConvertible {
     case throughput
     /// The share of turns that met every latency threshold.
     case goodput
+    /// Requests the generator started more than 1 ms late, over all requests (the open model's
+    /// schedule outran the generator).
+    case lateStartRate
 
     /// The statistics of a latency histogram.
     public enum Statistic: String, Sendable, Hashable, CaseIterable {
@@ -151,6 +154,7 @@ public enum Figure: Sendable, Hashable, CustomStringConvertible {
         case .bytesPerTurn: "bytes_per_turn"
         case .throughput: "throughput"
         case .goodput: "goodput"
+        case .lateStartRate: "late_start_rate"
         }
     }
 }

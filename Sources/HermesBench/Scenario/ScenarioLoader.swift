@@ -413,6 +413,7 @@ private struct ScenarioParser {
         case "bytes_per_turn": return .bytesPerTurn
         case "throughput": return .throughput
         case "goodput": return .goodput
+        case "late_start_rate": return .lateStartRate
         default: break
         }
         if let dot = name.lastIndex(of: ".") {
@@ -428,7 +429,7 @@ private struct ScenarioParser {
         }
         throw reader.error(
             key,
-            "\(section): \"\(name)\" is not a figure — use OPERATION.STATISTIC (operations: \(Figure.operations.joined(separator: ", ")), tool.NAME; e.g. turn.p99) or error_rate, allocs_per_turn, bytes_per_turn, throughput, goodput")
+            "\(section): \"\(name)\" is not a figure — use OPERATION.STATISTIC (operations: \(Figure.operations.joined(separator: ", ")), tool.NAME; e.g. turn.p99) or error_rate, allocs_per_turn, bytes_per_turn, throughput, goodput, late_start_rate")
     }
 
     /// A bound in the figure's base unit.
@@ -437,7 +438,7 @@ private struct ScenarioParser {
         let parsed: Double?
         switch figure {
         case .latency: parsed = Duration(parsing: text)?.seconds
-        case .errorRate, .goodput: parsed = Percent(parsing: text).map(\.fraction)
+        case .errorRate, .goodput, .lateStartRate: parsed = Percent(parsing: text).map(\.fraction)
         case .allocationsPerTurn: parsed = Double(text).flatMap { $0 >= 0 ? $0 : nil }
         case .bytesPerTurn: parsed = ByteSize(parsing: text)?.bytes ?? Double(text)
         case .throughput: parsed = Rate(parsing: text)?.perSecond
@@ -453,6 +454,7 @@ private struct ScenarioParser {
         case .latency: "250ms"
         case .errorRate: "0.5%"
         case .goodput: "99%"
+        case .lateStartRate: "1%"
         case .allocationsPerTurn: "4000"
         case .bytesPerTurn: "256KiB"
         case .throughput: "500/s"
