@@ -25,6 +25,11 @@ enum MetricsText {
         func number(_ value: Double) -> String {
             value.isFinite ? (value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)) : "NaN"
         }
+        /// A family with one sample, labelled with the scenario alone.
+        func single(_ name: String, _ type: String, _ help: String, _ value: Double) {
+            family(name, type, help)
+            out += "\(name){\(scenario)} \(number(value))\n"
+        }
 
         family("hermes_bench_latency_seconds", "histogram", "Latency of each operation of the run (turn from its intended start).")
         for operation in operations {
@@ -62,29 +67,30 @@ enum MetricsText {
                 out += "hermes_bench_errors_total{\(scenario),kind=\"\(escape(kind))\"} \(value)\n"
             }
         }
-        family("hermes_bench_late_starts_total", "counter", "Requests the generator started more than 1 ms after their scheduled time.")
-        out += "hermes_bench_late_starts_total{\(scenario)} \(counts.lateStarts)\n"
-        family("hermes_bench_throughput_per_second", "gauge", "Completed turns per second of the run.")
-        out += "hermes_bench_throughput_per_second{\(scenario)} \(number(report.throughputPerSecond))\n"
-        family("hermes_bench_error_ratio", "gauge", "Failed and rejected requests over all requests.")
-        out += "hermes_bench_error_ratio{\(scenario)} \(number(report.errorRate))\n"
-        family("hermes_bench_goodput_ratio", "gauge", "Turns completed within every latency threshold, over all requests.")
-        out += "hermes_bench_goodput_ratio{\(scenario)} \(number(report.goodput))\n"
-        family("hermes_bench_duration_seconds", "gauge", "Wall time of the workload.")
-        out += "hermes_bench_duration_seconds{\(scenario)} \(number(report.durationSeconds))\n"
+        single(
+            "hermes_bench_late_starts_total", "counter", "Requests the generator started more than 1 ms after their scheduled time.",
+            Double(counts.lateStarts))
+        single("hermes_bench_throughput_per_second", "gauge", "Completed turns per second of the run.", report.throughputPerSecond)
+        single("hermes_bench_error_ratio", "gauge", "Failed and rejected requests over all requests.", report.errorRate)
+        single(
+            "hermes_bench_goodput_ratio", "gauge", "Turns completed within every latency threshold, over all requests.",
+            report.goodput)
+        single("hermes_bench_duration_seconds", "gauge", "Wall time of the workload.", report.durationSeconds)
         if let allocations = report.allocations {
-            family("hermes_bench_allocations_per_turn", "gauge", "malloc calls per completed turn (jemalloc).")
-            out += "hermes_bench_allocations_per_turn{\(scenario)} \(number(allocations.perTurn))\n"
-            family("hermes_bench_allocated_bytes_per_turn", "gauge", "Bytes allocated per completed turn (jemalloc).")
-            out += "hermes_bench_allocated_bytes_per_turn{\(scenario)} \(number(allocations.bytesPerTurn))\n"
+            single(
+                "hermes_bench_allocations_per_turn", "gauge", "malloc calls per completed turn (jemalloc).", allocations.perTurn)
+            single(
+                "hermes_bench_allocated_bytes_per_turn", "gauge", "Bytes allocated per completed turn (jemalloc).",
+                allocations.bytesPerTurn)
         }
         if let store = report.store {
-            family("hermes_bench_store_transactions_total", "counter", "Session store group commits during the run.")
-            out += "hermes_bench_store_transactions_total{\(scenario)} \(store.transactions)\n"
-            family("hermes_bench_store_messages_total", "counter", "Message rows the session store committed during the run.")
-            out += "hermes_bench_store_messages_total{\(scenario)} \(store.messages)\n"
-            family("hermes_bench_store_mean_batch_size", "gauge", "Writes per session store transaction.")
-            out += "hermes_bench_store_mean_batch_size{\(scenario)} \(number(store.meanBatchSize))\n"
+            single(
+                "hermes_bench_store_transactions_total", "counter", "Session store group commits during the run.",
+                Double(store.transactions))
+            single(
+                "hermes_bench_store_messages_total", "counter", "Message rows the session store committed during the run.",
+                Double(store.messages))
+            single("hermes_bench_store_mean_batch_size", "gauge", "Writes per session store transaction.", store.meanBatchSize)
             family("hermes_bench_store_file_bytes", "gauge", "Session store file sizes at the end of the run.")
             out += "hermes_bench_store_file_bytes{\(scenario),file=\"db\"} \(store.databaseBytes)\n"
             out += "hermes_bench_store_file_bytes{\(scenario),file=\"wal\"} \(store.walBytes)\n"

@@ -97,7 +97,6 @@ public final class RunRecorder: Sendable {
         goodputBounds = bounds
     }
 
-
     static func makeHistogram() -> Histogram<UInt64> { Histogram(highestTrackableValue: 60_000_000) }
 
     /// Records one request: `turn` from its intended start (coordinated-omission safe),
