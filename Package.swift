@@ -70,6 +70,8 @@ let package = Package(
             dependencies: [
                 "HermesCore", "HermesLLM", "HermesTools", "HermesTelemetry",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
         .target(
@@ -147,6 +149,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        .testTarget(
+            name: "HermesAgentTests", dependencies: ["HermesAgent", "HermesCore", "HermesLLM", "HermesTelemetry", "HermesTools"]),
         .testTarget(name: "HermesGatewayTests", dependencies: ["HermesGateway", "HermesCore", "HermesAgent", "HermesLLM", "HermesTools"]),
         .testTarget(
             name: "IntegrationTests",

@@ -9,6 +9,9 @@ import Logging
 ///
 /// One turn runs at a time (a second concurrent `respond` fails with `.busy`; the gateway's router
 /// queues per session). A turn that fails or is cancelled leaves the history as it was.
+///
+/// With a `ContextCompressor`, a request whose estimated tokens pass the threshold is preceded
+/// by a compression of the history; only this session waits for it.
 public actor Agent {
     /// The configuration in force.
     public let configuration: AgentConfiguration
@@ -19,12 +22,18 @@ public actor Agent {
     private let toolSpecs: [ToolSpec]
     private let context: ToolContext
     private let logger: Logger
+    private let compressor: ContextCompressor?
+    /// Estimated tokens of the tool schemas sent with every request.
+    private let toolSpecTokens: Int
+    /// After a failed summary call, summaries are not tried again before this.
+    private var summariesPausedUntil: ContinuousClock.Instant?
     private var running = false
 
     /// Makes an agent. Throws `.configuration` for an unknown toolset.
     public init(
         model: any ChatModel, tools: ToolRegistry, context: ToolContext,
-        configuration: AgentConfiguration = AgentConfiguration(), history: [Message] = [], logger: Logger? = nil
+        configuration: AgentConfiguration = AgentConfiguration(), history: [Message] = [],
+        compressor: ContextCompressor? = nil, logger: Logger? = nil
     ) throws(AgentError) {
         do {
             toolSpecs = try tools.specs(forToolsets: configuration.toolsets)
@@ -37,6 +46,8 @@ public actor Agent {
         self.context = context
         self.executor = ToolExecutor(registry: tools, enabled: Set(toolSpecs.map(\.name)))
         self.logger = logger ?? Logger(label: "hermes.agent")
+        self.compressor = compressor
+        toolSpecTokens = TokenEstimator().tokens(in: toolSpecs.map { "\($0.name) \($0.description) \($0.parameters)" }.joined())
     }
 
     /// The session this agent serves.
@@ -56,6 +67,8 @@ public actor Agent {
         defer { running = false }
 
         let started = ContinuousClock.now
+        var base = history
+        var compaction: Compaction?
         var added: [Message] = [.user(text)]
         var usage = Usage.zero
         var modelCalls = 0
@@ -74,8 +87,12 @@ public actor Agent {
 
         while modelCalls < configuration.maxIterations {
             try Task.checkCancellation()
+            if let done = await compressIfNeeded(base, then: added, systemPrompt: systemPrompt) {
+                base = done.history
+                compaction = done
+            }
             let request = ChatRequest(
-                model: configuration.model, messages: [.system(systemPrompt)] + history + added,
+                model: configuration.model, messages: [.system(systemPrompt)] + base + added,
                 tools: toolSpecs, stream: configuration.stream, maxTokens: configuration.maxTokens,
                 temperature: configuration.temperature
             )
@@ -91,9 +108,9 @@ public actor Agent {
 
             if completion.message.toolCalls.isEmpty {
                 return finish(
-                    added: added, reply: completion.message.content ?? "", usage: usage, modelCalls: modelCalls,
-                    stop: .completed, runs: toolRuns, started: started, modelTime: modelTime, toolTime: toolTime,
-                    firstToken: firstToken)
+                    base: base, added: added, compaction: compaction, reply: completion.message.content ?? "",
+                    usage: usage, modelCalls: modelCalls, stop: .completed, runs: toolRuns, started: started,
+                    modelTime: modelTime, toolTime: toolTime, firstToken: firstToken)
             }
             let toolsStarted = ContinuousClock.now
             let runs = try await executor.execute(completion.message.toolCalls, context: context, onEvent: onEvent)
@@ -109,8 +126,36 @@ public actor Agent {
         let reply = "I stopped after \(modelCalls) model calls (the iteration budget) before reaching a final answer."
         added.append(.assistant(reply))
         return finish(
-            added: added, reply: reply, usage: usage, modelCalls: modelCalls, stop: .iterationBudget, runs: toolRuns,
-            started: started, modelTime: modelTime, toolTime: toolTime, firstToken: firstToken)
+            base: base, added: added, compaction: compaction, reply: reply, usage: usage, modelCalls: modelCalls,
+            stop: .iterationBudget, runs: toolRuns, started: started, modelTime: modelTime, toolTime: toolTime,
+            firstToken: firstToken)
+    }
+
+    /// Compresses `base` when the request it would make with `added` passes the threshold; nil
+    /// when no compression was needed or possible.
+    private func compressIfNeeded(_ base: [Message], then added: [Message], systemPrompt: String) async -> Compaction? {
+        guard let compressor else { return nil }
+        let estimator = TokenEstimator()
+        let tokens =
+            estimator.tokens(in: .system(systemPrompt)) + estimator.tokens(in: base) + estimator.tokens(in: added)
+            + toolSpecTokens
+        guard compressor.needsCompression(tokens: tokens) else { return nil }
+        let now = ContinuousClock.now
+        let summariesAllowed = summariesPausedUntil.map { now >= $0 } ?? true
+        guard
+            let compaction = await compressor.compress(
+                base, summariesAllowed: summariesAllowed, model: configuration.model)
+        else { return nil }
+        if compaction.outcome == .fallback, summariesAllowed {
+            summariesPausedUntil = now + compressor.settings.failureCooldown
+            logger.warning(
+                "context summary failed; dropped the oldest turns instead",
+                metadata: [
+                    "hermes.session.id": "\(context.sessionID)", "error": "\(compaction.failure ?? "")",
+                    "hermes.summaries_paused_for": "\(compressor.settings.failureCooldown)",
+                ])
+        }
+        return compaction
     }
 
     /// Replaces the history (a session rebuilt from the store, a compressed history).
@@ -141,13 +186,14 @@ public actor Agent {
     }
 
     private func finish(
-        added: [Message], reply: String, usage: Usage, modelCalls: Int, stop: TurnResult.StopReason, runs: [ToolRun],
-        started: ContinuousClock.Instant, modelTime: Duration, toolTime: Duration, firstToken: Duration?
+        base: [Message], added: [Message], compaction: Compaction?, reply: String, usage: Usage, modelCalls: Int,
+        stop: TurnResult.StopReason, runs: [ToolRun], started: ContinuousClock.Instant, modelTime: Duration,
+        toolTime: Duration, firstToken: Duration?
     ) -> TurnResult {
-        history += added
+        history = base + added
         return TurnResult(
             reply: reply, messages: added, usage: usage, modelCalls: modelCalls, stopReason: stop, toolRuns: runs,
             duration: ContinuousClock.now - started, modelTime: modelTime, toolTime: toolTime,
-            timeToFirstToken: firstToken)
+            timeToFirstToken: firstToken, compaction: compaction)
     }
 }

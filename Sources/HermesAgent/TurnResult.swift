@@ -30,6 +30,9 @@ public struct TurnResult: Sendable {
     public var toolTime: Duration
     /// Time to the first streamed token of the turn, when streamed.
     public var timeToFirstToken: Duration?
+    /// When the turn compressed the history before it: the history that replaces the old one
+    /// (`messages` follow it). A store compacts the session to it before appending `messages`.
+    public var compaction: Compaction? = nil
 
     /// The runtime's own cost: the turn minus model and tool time.
     public var overhead: Duration { duration - modelTime - toolTime }

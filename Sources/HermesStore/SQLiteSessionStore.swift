@@ -84,6 +84,11 @@ public final class SQLiteSessionStore: SessionStore, Service {
         try await writer.submit(.append(messages, session: session, usage: usage, now: Self.now))
     }
 
+    @discardableResult
+    public func compact(_ session: SessionID, to messages: [Message]) async throws -> [Int64] {
+        try await writer.submit(.compact(messages, session: session, now: Self.now))
+    }
+
     public func endSession(_ session: SessionID, reason: String) async throws {
         _ = try await writer.submit(.endSession(session, reason: reason, now: Self.now))
     }

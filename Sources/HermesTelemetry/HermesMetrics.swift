@@ -20,6 +20,8 @@ public final class HermesMetrics: Sendable {
     /// `hermes_platform_reply_duration_seconds{platform="telegram"}`: webhook accepted to reply
     /// fully delivered to the platform.
     let telegramReplyDuration: DurationHistogram
+    /// `hermes_compression_duration_seconds`: one context compression, summary call included.
+    let compressionDuration: DurationHistogram
     /// `hermes_store_batch_size`: writes per group commit.
     let storeBatchSize: ValueHistogram
     /// `hermes_agent_cache_entries`: agents in memory.
@@ -42,6 +44,7 @@ public final class HermesMetrics: Sendable {
     private struct Labelled {
         var llmRequests: [String: Counter] = [:]
         var toolDurations: [String: DurationHistogram] = [:]
+        var compressions: [String: Counter] = [:]
     }
 
     /// Buckets for durations from a millisecond to two minutes.
@@ -72,6 +75,9 @@ public final class HermesMetrics: Sendable {
             descriptor: Self.name(
                 "hermes_platform_reply_duration", "seconds", "Chat platform messages, from webhook accepted to reply delivered."),
             labels: [("platform", "telegram")], buckets: Self.durationBuckets)
+        compressionDuration = registry.makeDurationHistogram(
+            descriptor: Self.name("hermes_compression_duration", "seconds", "Context compressions, summary call included."),
+            buckets: Self.durationBuckets)
         storeBatchSize = registry.makeValueHistogram(
             descriptor: Self.name("hermes_store_batch", "size", "Writes per session store group commit."),
             buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512])
@@ -100,6 +106,19 @@ public final class HermesMetrics: Sendable {
             let counter = registry.makeCounter(
                 descriptor: Self.name("hermes_llm_requests", "total", "Model calls by outcome."), labels: [("status", status)])
             labelled.llmRequests[status] = counter
+            return counter
+        }
+    }
+
+    /// `hermes_compressions_total{outcome}`: context compressions by outcome (`summarized`,
+    /// `cached`, `fallback`).
+    func compressions(outcome: String) -> Counter {
+        labelled.withLock { labelled in
+            if let counter = labelled.compressions[outcome] { return counter }
+            let counter = registry.makeCounter(
+                descriptor: Self.name("hermes_compressions", "total", "Context compressions by outcome."),
+                labels: [("outcome", outcome)])
+            labelled.compressions[outcome] = counter
             return counter
         }
     }
@@ -136,6 +155,12 @@ public final class HermesMetrics: Sendable {
 
     /// A Telegram reply fully delivered `duration` after its webhook was accepted.
     public func recordTelegramReply(after duration: Duration) { telegramReplyDuration.record(duration) }
+
+    /// A context compression that ended with `outcome` after `duration`.
+    public func recordCompression(outcome: String, duration: Duration) {
+        compressions(outcome: outcome).increment()
+        compressionDuration.record(duration)
+    }
 
     /// A turn refused because its session's queue was full.
     public func recordQueueRejection() { queueRejections.increment() }

@@ -99,6 +99,10 @@ struct GatewayCommand: AsyncParsableCommand {
                 configuration: .init(baseURL: baseURL, apiKey: settings.modelAPIKey, model: settings.modelName),
                 httpClient: http),
             metrics: metrics)
+        // One summary cache for every agent: a span is summarised once, whichever agent meets it.
+        let compressor = settings.compression.map {
+            ContextCompressor(model: client, settings: $0, cache: SummaryCache(), metrics: metrics)
+        }
         let agentConfiguration = AgentConfiguration(
             systemPrompt: settings.systemPrompt ?? AgentConfiguration.defaultSystemPrompt,
             model: settings.modelName, toolsets: settings.toolsets, maxIterations: settings.maxIterations)
@@ -109,7 +113,7 @@ struct GatewayCommand: AsyncParsableCommand {
                 model: client, tools: tools,
                 context: ToolContext(
                     sessionID: session, workingDirectory: directory, todos: TodoStore(restoringFrom: history), web: web),
-                configuration: agentConfiguration, history: history)
+                configuration: agentConfiguration, history: history, compressor: compressor)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HermesAgent
 import Testing
 
 @testable import HermesGateway
@@ -17,6 +18,7 @@ import Testing
             api_key: from-file
             model: {base_url: http://file/v1, name: file-model}
             limits: {max_concurrent_turns: 4, agent_idle_ttl: 5m}
+            compression: {context_length: 32000, threshold: 0.8, protect_last: 10, summary_timeout: 20s}
             """)
         let settings = try GatewaySettings.load(
             file: path, environment: ["API_SERVER_KEY": "from-env", "HERMES_MODEL": "", "HERMES_DB": "/tmp/x.db"])
@@ -27,6 +29,10 @@ import Testing
         #expect(settings.databasePath == "/tmp/x.db")
         #expect(settings.gateway.maxConcurrentTurns == 4)
         #expect(settings.gateway.agentIdleTTL == .seconds(300))
+        let compression = try #require(settings.compression)
+        #expect(compression.contextLength == 32_000 && compression.thresholdPercent == 0.8 && compression.protectLast == 10)
+        #expect(compression.summaryTimeout == .seconds(20) && compression.protectFirst == 3)
+        #expect(try GatewaySettings.load(file: nil, environment: [:]).compression == nil, "off unless configured")
     }
 
     @Test func platformsFromFileAndEnvironment() throws {
@@ -58,6 +64,8 @@ import Testing
         ("webhooks: {telegram: {secret: s}}", "the name is taken by the Telegram webhook"),
         ("telegram: {secret_token: s}", "telegram.bot_token is missing"),
         ("telegram: {bot_token: t, edit_interval: often}", "telegram.edit_interval: \"often\" is not a duration"),
+        ("compression: {threshold: 0.5}", "compression.context_length is missing"),
+        ("compression: {context_length: 8000, threshold: 50}", "compression.threshold: 50.0 must be a fraction"),
     ])
     func badFilesAreRefusedWithTheKeyAndTheFix(text: String, expected: String) throws {
         let path = try file(text)

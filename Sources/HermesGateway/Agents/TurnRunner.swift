@@ -90,6 +90,7 @@ public final class TurnRunner: Sendable {
             let agent = try await agent(for: request)
             let result = try await agent.respond(to: request.text, instructions: request.instructions, onEvent: onEvent)
             do {
+                if let compaction = result.compaction { try await store.compact(session, to: compaction.history) }
                 try await store.append(
                     result.messages, to: session, usage: SessionUsage(result.usage, calls: result.modelCalls))
             } catch {

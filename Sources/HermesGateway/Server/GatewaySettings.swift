@@ -1,4 +1,5 @@
 import Foundation
+import HermesAgent
 import HermesCore
 import Yams
 
@@ -17,6 +18,8 @@ import Yams
 /// web: {base_url: https://api.tavily.com, api_key: tvly-...}
 /// telegram: {bot_token: "123:abc", secret_token: s3cret, api_base_url: https://api.telegram.org, edit_interval: 1s}
 /// webhooks: {github: {secret: s3cret, prompt: "Review {pull_request.title}", events: [pull_request]}}
+/// compression: {context_length: 128000, threshold: 0.5, protect_first: 3, protect_last: 20, target_ratio: 0.2,
+///               summary_model: null, summary_timeout: 60s, failure_cooldown: 10m}
 /// ```
 public struct GatewaySettings: Sendable {
     /// Listening, limits and scheduling.
@@ -39,6 +42,8 @@ public struct GatewaySettings: Sendable {
     public var webBaseURL: String?
     /// Its key (`HERMES_WEB_API_KEY` or `TAVILY_API_KEY`).
     public var webAPIKey: String?
+    /// Context compression, on when the model's context length is given.
+    public var compression: CompressionSettings?
 
     /// The defaults.
     public init() {}
@@ -98,6 +103,7 @@ private struct FileSettings: Decodable {
     var model: Model?
     var agent: Agent?
     var limits: Limits?
+    var compression: Compression?
     var web: Web?
     var telegram: Telegram?
     var webhooks: [String: Webhook]?
@@ -165,6 +171,40 @@ private struct FileSettings: Decodable {
         }
     }
 
+    struct Compression: Decodable {
+        var settings: CompressionSettings
+
+        init(from decoder: any Decoder) throws {
+            try check(decoder, [
+                "context_length", "threshold", "protect_first", "protect_last", "target_ratio", "summary_model",
+                "summary_timeout", "failure_cooldown",
+            ])
+            let keys = try decoder.container(keyedBy: AnyCodingKey.self)
+            guard let contextLength = try positive(keys, "context_length") else {
+                throw GatewayError(
+                    .configuration, "compression.context_length is missing: give the model's context window in tokens, e.g. 128000")
+            }
+            settings = CompressionSettings(contextLength: contextLength)
+            if let threshold = try keys.decodeIfPresent(Double.self, forKey: .init(stringValue: "threshold")) {
+                guard threshold > 0, threshold < 1 else {
+                    throw GatewayError(.configuration, "compression.threshold: \(threshold) must be a fraction between 0 and 1, e.g. 0.5")
+                }
+                settings.thresholdPercent = threshold
+            }
+            if let first = try positive(keys, "protect_first", allowZero: true) { settings.protectFirst = first }
+            if let last = try positive(keys, "protect_last", allowZero: true) { settings.protectLast = last }
+            if let ratio = try keys.decodeIfPresent(Double.self, forKey: .init(stringValue: "target_ratio")) {
+                guard (0.1...0.8).contains(ratio) else {
+                    throw GatewayError(.configuration, "compression.target_ratio: \(ratio) must be between 0.1 and 0.8")
+                }
+                settings.summaryTargetRatio = ratio
+            }
+            settings.summaryModel = try keys.decodeIfPresent(String.self, forKey: .init(stringValue: "summary_model"))
+            if let timeout = try duration(keys, "summary_timeout") { settings.summaryTimeout = timeout }
+            if let cooldown = try duration(keys, "failure_cooldown") { settings.failureCooldown = cooldown }
+        }
+    }
+
     struct Limits: Decodable {
         var maxBodyBytes: Int?
         var maxConcurrentTurns: Int?
@@ -207,6 +247,7 @@ private struct FileSettings: Decodable {
     init(from decoder: any Decoder) throws {
         try check(decoder, [
             "host", "port", "db", "api_key", "advertised_model", "model", "agent", "limits", "web", "telegram", "webhooks",
+            "compression",
         ])
         let keys = try decoder.container(keyedBy: AnyCodingKey.self)
         host = try keys.decodeIfPresent(String.self, forKey: .init(stringValue: "host"))
@@ -220,6 +261,7 @@ private struct FileSettings: Decodable {
         model = try keys.decodeIfPresent(Model.self, forKey: .init(stringValue: "model"))
         agent = try keys.decodeIfPresent(Agent.self, forKey: .init(stringValue: "agent"))
         limits = try keys.decodeIfPresent(Limits.self, forKey: .init(stringValue: "limits"))
+        compression = try keys.decodeIfPresent(Compression.self, forKey: .init(stringValue: "compression"))
         web = try keys.decodeIfPresent(Web.self, forKey: .init(stringValue: "web"))
         telegram = try keys.decodeIfPresent(Telegram.self, forKey: .init(stringValue: "telegram"))
         webhooks = try keys.decodeIfPresent([String: Webhook].self, forKey: .init(stringValue: "webhooks"))
@@ -239,6 +281,7 @@ private struct FileSettings: Decodable {
             settings.modelAPIKey = model.apiKey ?? settings.modelAPIKey
             settings.modelName = model.name ?? settings.modelName
         }
+        if let compression { settings.compression = compression.settings }
         if let agent {
             settings.toolsets = agent.toolsets ?? settings.toolsets
             settings.maxIterations = agent.maxIterations ?? settings.maxIterations

@@ -16,6 +16,13 @@ public protocol SessionStore: Sendable {
     @discardableResult
     func append(_ messages: [Message], to session: SessionID, usage: SessionUsage) async throws -> [Int64]
 
+    /// Replaces the live history of `session` by `messages` (a compressed history), in one
+    /// commit: the old messages stay on disk, inactive and marked compacted, so they are no longer
+    /// loaded but are still found by search (the Python project's `archive_and_compact`).
+    /// Returns the new messages' row ids.
+    @discardableResult
+    func compact(_ session: SessionID, to messages: [Message]) async throws -> [Int64]
+
     /// Marks a session ended; the first reason wins.
     func endSession(_ session: SessionID, reason: String) async throws
 

@@ -177,12 +177,18 @@ final class GroupCommitWriter: @unchecked Sendable {
     private func applyTogether(_ batch: [PendingWrite]) throws(StoreError) -> [WriteOutcome] {
         rows.removeAll(keepingCapacity: true)
         rowCounts.removeAll(keepingCapacity: true)
+        var ids: [Int64] = []
         for write in batch {
+            if write.operation.archives, !rows.isEmpty {
+                // A compaction archives what is live: earlier writes' messages must be in first.
+                ids += try statements.insert(rows)
+                rows.removeAll(keepingCapacity: true)
+            }
             let before = rows.count
             try statements.apply(write.operation, collecting: &rows)
             rowCounts.append(rows.count - before)
         }
-        let ids = try statements.insert(rows)
+        ids += try statements.insert(rows)
         var outcomes: [WriteOutcome] = []
         outcomes.reserveCapacity(batch.count)
         var start = 0

@@ -10,7 +10,7 @@ final class WriterStatements: @unchecked Sendable {
     static let maxRowsPerInsert = 64
 
     let begin, commit, rollback, savepoint, release, rollbackToSavepoint: SQLiteStatement
-    let countMessages, upsertSession, endSession: SQLiteStatement
+    let countMessages, upsertSession, endSession, archiveMessages, setCounts: SQLiteStatement
     private var inserts: [Int: SQLiteStatement] = [:]
     private let connection: SQLiteConnection
 
@@ -44,6 +44,12 @@ final class WriterStatements: @unchecked Sendable {
             """)
         endSession = try connection.prepare(
             "UPDATE sessions SET ended_at = ?1, end_reason = ?2 WHERE id = ?3 AND ended_at IS NULL")
+        // Archived, not deleted: hidden from the live history, still found by search (compacted = 1).
+        archiveMessages = try connection.prepare(
+            "UPDATE messages SET active = 0, compacted = 1 WHERE session_id = ?1 AND active = 1")
+        // After a compaction the counts are those of the live history, as in Python.
+        setCounts = try connection.prepare(
+            "UPDATE sessions SET message_count = ?1, tool_call_count = ?2 WHERE id = ?3")
     }
 
     /// Applies the session part of `operation` at once and adds its message rows to `rows`, for
@@ -87,6 +93,20 @@ final class WriterStatements: @unchecked Sendable {
             endSession.bind(reason, at: 2)
             endSession.bind(session.rawValue, at: 3)
             try endSession.run()
+        case .compact(let messages, let session, let now):
+            setCounts.bind(messages.count, at: 1)
+            setCounts.bind(messages.reduce(0) { $0 + $1.toolCalls.count }, at: 2)
+            setCounts.bind(session.rawValue, at: 3)
+            try setCounts.run()
+            guard connection.changes > 0 else {
+                throw StoreError(
+                    .constraint, path: connection.path, message: "no session \(session.rawValue) to compact")
+            }
+            archiveMessages.bind(session.rawValue, at: 1)
+            try archiveMessages.run()
+            for (offset, message) in messages.enumerated() {
+                rows.append(MessageRow(session: session, message: message, timestamp: now + Double(offset) * 1e-6))
+            }
         }
     }
 
