@@ -45,6 +45,33 @@ struct LLMSimulatorConfigTests {
         #expect(error?.message.contains(expected) == true, "got: \(error?.message ?? "nothing")")
     }
 
+    @Test("summary requests are told by their system prompt and get their own latency, length or failure")
+    func summaryRequests() throws {
+        let config = try LLMSimulatorConfig.parse(
+            """
+            first_token: 10ms
+            reply_tokens: {min: 3, max: 3}
+            summary_requests: {first_token: 500ms, reply_tokens: {min: 40, max: 40}}
+            """)
+        let behavior = LLMBehavior(config: config)
+        var generator = SeededGenerator(seed: 1)
+        let summary = SimulatedRequest(messages: [.system("You write handoff summaries of conversations."), .user("...")])
+        let plan = behavior.plan(summary, index: 0, using: &generator)
+        #expect(plan.firstToken == .milliseconds(500) && plan.tokens.count == 40)
+        let chat = behavior.plan(SimulatedRequest(messages: [.system("You are Hermes."), .user("hi")]), index: 1, using: &generator)
+        #expect(chat.firstToken == .milliseconds(10) && chat.tokens.count == 3)
+
+        let failing = try LLMSimulatorConfig.parse("summary_requests: {match: summarise, status: 503}")
+        let failed = LLMBehavior(config: failing).plan(
+            SimulatedRequest(messages: [.system("Please summarise this")]), index: 0, using: &generator)
+        guard case .fail(let rule) = failed.outcome else {
+            Issue.record("a summary request with status 503 must fail")
+            return
+        }
+        #expect(rule.status == 503)
+        #expect(throws: SimulatorError.self) { try LLMSimulatorConfig.parse("summary_requests: {status: 200}") }
+    }
+
     @Test("the same seed gives the same replies")
     func deterministic() {
         var config = LLMSimulatorConfig()

@@ -6,7 +6,9 @@ import HermesTools
 import Synchronization
 
 /// The turn loop in-process: one `Agent` per session, turns of a session one at a time in
-/// arrival order (the gateway's `SessionRouter`), the model behind the LLM simulator.
+/// arrival order (the gateway's `SessionRouter`), the model behind the LLM simulator. Agents
+/// compress their context with `compressor` when given; a session in `histories` starts with
+/// that history.
 final class AgentTarget: BenchTarget {
     private let model: any ChatModel
     private let tools = ToolRegistry.builtIn()
@@ -14,11 +16,18 @@ final class AgentTarget: BenchTarget {
     private let directory: String
     private let router = SessionRouter(maxConcurrentTurns: .max, maxQueuedPerSession: .max)
     private let agents = Mutex<[String: Agent]>([:])
+    private let compressor: ContextCompressor?
+    private let histories: [String: [Message]]
 
-    init(model: any ChatModel, web: WebConfiguration, directory: String) {
+    init(
+        model: any ChatModel, web: WebConfiguration, directory: String, compressor: ContextCompressor? = nil,
+        histories: [String: [Message]] = [:]
+    ) {
         self.model = model
         self.web = web
         self.directory = directory
+        self.compressor = compressor
+        self.histories = histories
     }
 
     func send(_ request: BenchRequest) async -> TurnOutcome {
@@ -30,7 +39,8 @@ final class AgentTarget: BenchTarget {
             return .completed(
                 TurnTimings(
                     timeToFirstToken: result.timeToFirstToken, model: result.modelTime, tools: result.toolTime,
-                    toolCalls: result.toolRuns.map { ($0.call.name, $0.duration) }))
+                    toolCalls: result.toolRuns.map { ($0.call.name, $0.duration) }, compression: result.compaction?.duration,
+                    compressionOutcome: result.compaction?.outcome.rawValue))
         } catch let error as AgentError {
             return .failed(kind: "agent_\(error.code)")
         } catch {
@@ -43,7 +53,8 @@ final class AgentTarget: BenchTarget {
         let agent = try Agent(
             model: model, tools: tools,
             context: ToolContext(sessionID: SessionID(session), workingDirectory: directory, web: web),
-            configuration: AgentConfiguration(toolsets: ["file", "web", "todo"], maxIterations: 8))
+            configuration: AgentConfiguration(toolsets: ["file", "web", "todo"], maxIterations: 8),
+            history: histories[session] ?? [], compressor: compressor)
         return agents.withLock { agents in
             if let existing = agents[session] { return existing }
             agents[session] = agent

@@ -6,6 +6,8 @@ public struct BenchRequest: Sendable {
     public var text: String
     /// Whether to ask for a streamed reply.
     public var stream: Bool
+    /// `prefilled` or `fresh` when the workload prefills some sessions (`turn.GROUP` in the report).
+    public var group: String?
 }
 
 /// What a run drives: sends one message and says how its turn went. Must not throw: every failure

@@ -67,6 +67,12 @@ enum MetricsText {
                 out += "hermes_bench_errors_total{\(scenario),kind=\"\(escape(kind))\"} \(value)\n"
             }
         }
+        if !counts.compressions.isEmpty {
+            family("hermes_bench_compressions_total", "counter", "Turns that compressed their history first, by outcome.")
+            for (outcome, value) in counts.compressions.sorted(by: { $0.key < $1.key }) {
+                out += "hermes_bench_compressions_total{\(scenario),outcome=\"\(escape(outcome))\"} \(value)\n"
+            }
+        }
         single(
             "hermes_bench_late_starts_total", "counter", "Requests the generator started more than 1 ms after their scheduled time.",
             Double(counts.lateStarts))

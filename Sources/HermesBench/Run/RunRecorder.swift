@@ -35,17 +35,24 @@ public struct TurnTimings: Sendable {
     public var toolCalls: [(name: String, duration: Duration)]
     /// A chat platform's reply: from the reply complete to its last platform call.
     public var delivery: Duration?
+    /// When the turn compressed its history first: how long that took (mostly the summary call).
+    public var compression: Duration?
+    /// And how it ended (`summarized`, `cached`, `fallback`).
+    public var compressionOutcome: String?
 
     /// Makes timings.
     public init(
         timeToFirstToken: Duration? = nil, model: Duration? = nil, tools: Duration? = nil,
-        toolCalls: [(name: String, duration: Duration)] = [], delivery: Duration? = nil
+        toolCalls: [(name: String, duration: Duration)] = [], delivery: Duration? = nil, compression: Duration? = nil,
+        compressionOutcome: String? = nil
     ) {
         self.timeToFirstToken = timeToFirstToken
         self.model = model
         self.tools = tools
         self.toolCalls = toolCalls
         self.delivery = delivery
+        self.compression = compression
+        self.compressionOutcome = compressionOutcome
     }
 }
 
@@ -71,6 +78,8 @@ public final class RunRecorder: Sendable {
         var good = 0
         /// Allocator figures where each phase began, and at the end.
         var phaseMarks: [PhaseMark] = []
+        /// Turns that compressed their history first, by outcome.
+        var compressions: [String: Int] = [:]
     }
 
     /// Per operation, the upper bounds (seconds; `true` when the bound itself is allowed) a turn's
@@ -100,8 +109,9 @@ public final class RunRecorder: Sendable {
     static func makeHistogram() -> Histogram<UInt64> { Histogram(highestTrackableValue: 60_000_000) }
 
     /// Records one request: `turn` from its intended start (coordinated-omission safe),
-    /// `turn.uncorrected` from its actual send, and what `outcome` attributes.
-    func record(_ outcome: TurnOutcome, intended: Duration, actual: Duration) {
+    /// `turn.uncorrected` from its actual send, and what `outcome` attributes. A request of a
+    /// `group` (`prefilled`, `fresh`) also goes into `turn.GROUP`.
+    func record(_ outcome: TurnOutcome, intended: Duration, actual: Duration, group: String? = nil) {
         state.withLock { state in
             state.requests += 1
             switch outcome {
@@ -121,12 +131,18 @@ public final class RunRecorder: Sendable {
                 }
                 add(intended, to: "turn")
                 add(actual, to: "turn.uncorrected")
+                if let group { add(intended, to: "turn.\(group)") }
                 if let ttft = timings.timeToFirstToken { add(ttft, to: "ttft") }
                 if let model = timings.model {
                     add(model, to: "llm")
-                    add(max(actual - model - (timings.tools ?? .zero) - (timings.delivery ?? .zero), .zero), to: "overhead")
+                    let outside = model + (timings.tools ?? .zero) + (timings.delivery ?? .zero) + (timings.compression ?? .zero)
+                    add(max(actual - outside, .zero), to: "overhead")
                 }
                 if let delivery = timings.delivery { add(delivery, to: "delivery") }
+                if let compression = timings.compression {
+                    add(compression, to: "compression")
+                    state.compressions[timings.compressionOutcome ?? "unknown", default: 0] += 1
+                }
                 for call in timings.toolCalls { add(call.duration, to: "tool.\(call.name)") }
                 if good { state.good += 1 }
             }

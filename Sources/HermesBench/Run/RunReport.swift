@@ -76,6 +76,8 @@ public struct RunReport: Codable, Sendable {
         public var errors: [String: Int]
         /// Requests the generator started more than 1 ms after their scheduled time.
         public var lateStarts: Int
+        /// Turns that compressed their history first, by outcome (`summarized`, `cached`, `fallback`).
+        public var compressions: [String: Int]
     }
 
     /// One operation's latency, seconds.

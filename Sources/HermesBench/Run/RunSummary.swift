@@ -40,7 +40,7 @@ public enum RunSummary {
             Requests \(counts.requests) of \(counts.scheduled) scheduled: \(counts.completed) completed, \
             \(counts.rejected) rejected, \(counts.errors.values.reduce(0, +)) failed\
             \(counts.errors.isEmpty ? "" : " (" + counts.errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"); \
-            \(counts.lateStarts) started late by the generator. Throughput \(String(format: "%.1f", report.throughputPerSecond)) turns/s, \
+            \(counts.lateStarts) started late by the generator\(compressions(counts)). Throughput \(String(format: "%.1f", report.throughputPerSecond)) turns/s, \
             error rate \(String(format: "%.3f", report.errorRate * 100))%, goodput \(String(format: "%.1f", report.goodput * 100))% \
             (completed within every latency threshold).
 
@@ -79,6 +79,12 @@ public enum RunSummary {
         return "The generator fell behind its schedule: \(counts.lateStarts) of \(counts.requests) requests started "
             + "more than 1 ms late. Their latency still counts from the intended start, but the load offered was "
             + "burstier than scheduled; a threshold `late_start_rate: \"< 1%\"` fails such a run."
+    }
+
+    private static func compressions(_ counts: RunReport.Counts) -> String {
+        guard !counts.compressions.isEmpty else { return "" }
+        let parts = counts.compressions.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+        return "; compressions: " + parts.joined(separator: ", ")
     }
 
     private static func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_000_000) }

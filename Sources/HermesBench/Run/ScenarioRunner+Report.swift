@@ -79,7 +79,7 @@ extension ScenarioRunner {
             startedAt: ISO8601DateFormatter().string(from: started), durationSeconds: wall.seconds,
             counts: .init(
                 scheduled: scheduled, requests: state.requests, completed: state.completed, rejected: state.rejected,
-                errors: state.errors, lateStarts: state.lateStarts),
+                errors: state.errors, lateStarts: state.lateStarts, compressions: state.compressions),
             throughputPerSecond: Double(state.completed) / max(wall.seconds, 1e-9),
             errorRate: state.requests == 0 ? 0 : Double(failures) / Double(state.requests),
             goodput: state.requests == 0 ? 0 : Double(state.good) / Double(state.requests),

@@ -34,10 +34,13 @@ extension ScenarioRunner {
             return try await withSimulators(scenario) { llm, web in
                 // The turn loop has no admission limit here; neither does its model client.
                 try await withModelClient(connections: 4096) { http in
-                    try await body(
+                    let model = OpenAIClient(configuration: .init(baseURL: llm), httpClient: http)
+                    return try await body(
                         AgentTarget(
-                            model: OpenAIClient(configuration: .init(baseURL: llm), httpClient: http), web: web,
-                            directory: scratch + "/workspace"), nil)
+                            model: model, web: web, directory: scratch + "/workspace",
+                            compressor: scenario.compression.map { ContextCompressor(model: model, settings: $0) },
+                            histories: MessageSource(workload: scenario.workload, seed: scenario.seed).prefilledHistories()),
+                        nil)
                 }
             }
         case .gateway where scenario.workload.channel == .telegram:
@@ -48,7 +51,7 @@ extension ScenarioRunner {
                         botToken: "bench", secretToken: TelegramTarget.secret, apiBaseURL: platform,
                         editInterval: scenario.platformEditInterval)
                     return try await withGateway(
-                        llm: llm, web: web, scratch: scratch, limits: scenario.gatewayLimits, telegram: telegram,
+                        llm: llm, web: web, scratch: scratch, scenario: scenario, telegram: telegram,
                         onDelivery: deliveries.delivered
                     ) { baseURL, store in
                         try await withLoadClient(baseURL, scenario: scenario) { client in
@@ -59,7 +62,7 @@ extension ScenarioRunner {
             }
         case .gateway:
             return try await withSimulators(scenario) { llm, web in
-                try await withGateway(llm: llm, web: web, scratch: scratch, limits: scenario.gatewayLimits) { baseURL, store in
+                try await withGateway(llm: llm, web: web, scratch: scratch, scenario: scenario) { baseURL, store in
                     try await withLoadClient(baseURL, scenario: scenario) { client in
                         try await body(HTTPTarget(client: client, apiKey: "hermes-bench"), store)
                     }
@@ -78,13 +81,15 @@ extension ScenarioRunner {
         }
     }
 
-    /// An in-process gateway on loopback over a store in `scratch`, agents on the simulators;
-    /// its Telegram webhook is on when `telegram` is given.
+    /// An in-process gateway on loopback over a store in `scratch`, agents on the simulators, with
+    /// the scenario's limits and compression, and its prefilled sessions in the store; its
+    /// Telegram webhook is on when `telegram` is given.
     static func withGateway<T: Sendable>(
-        llm: String, web: WebConfiguration, scratch: String, limits: GatewayLimits, telegram: TelegramSettings? = nil,
+        llm: String, web: WebConfiguration, scratch: String, scenario: Scenario, telegram: TelegramSettings? = nil,
         onDelivery: (@Sendable (PlatformDelivery) -> Void)? = nil,
         _ body: @escaping @Sendable (String, SQLiteSessionStore) async throws -> T
     ) async throws -> T {
+        let limits = scenario.gatewayLimits
         let store = try await SQLiteSessionStore.open(at: scratch + "/gateway.db")
         let tools = ToolRegistry.builtIn()
         let directory = scratch + "/workspace"
@@ -96,8 +101,13 @@ extension ScenarioRunner {
             maxQueuedPerSession: limits.maxQueuedPerSession, maxPendingTurns: limits.maxPendingTurns, telegram: telegram)
         do {
             // One model connection per turn that may run at once, as `hermes gateway` has.
+            for (session, history) in MessageSource(workload: scenario.workload, seed: scenario.seed).prefilledHistories() {
+                try await store.createSession(NewSession(id: SessionID(session), source: "api"))
+                try await store.append(history, to: SessionID(session))
+            }
             let result = try await withModelClient(connections: limits.maxConcurrentTurns) { http in
                 let model = OpenAIClient(configuration: .init(baseURL: llm), httpClient: http)
+                let compressor = scenario.compression.map { ContextCompressor(model: model, settings: $0) }
                 let gateway = Gateway(configuration: configuration, store: store, logger: logger, onDelivery: onDelivery) {
                     session, history in
                     try Agent(
@@ -106,7 +116,7 @@ extension ScenarioRunner {
                             sessionID: session, workingDirectory: directory, todos: TodoStore(restoringFrom: history),
                             web: web),
                         configuration: AgentConfiguration(toolsets: ["file", "web", "todo"], maxIterations: 8),
-                        history: history)
+                        history: history, compressor: compressor)
                 }
                 return try await gateway.withServer { baseURL in try await body(baseURL, store) }
             }

@@ -95,7 +95,7 @@ struct WorkloadEngine: Sendable {
                     if sent - intended > Self.lateness { recorder.recordLateStart() }
                     let outcome = await target.send(request)
                     let done = ContinuousClock.now
-                    recorder.record(outcome, intended: done - intended, actual: done - sent)
+                    recorder.record(outcome, intended: done - intended, actual: done - sent, group: request.group)
                 }
             }
         }
@@ -114,7 +114,7 @@ struct WorkloadEngine: Sendable {
                         let sent = ContinuousClock.now
                         let outcome = await target.send(request)
                         let elapsed = ContinuousClock.now - sent
-                        recorder.record(outcome, intended: elapsed, actual: elapsed)
+                        recorder.record(outcome, intended: elapsed, actual: elapsed, group: request.group)
                         turn += 1
                         let pause = think.lowerBound + (think.upperBound - think.lowerBound) * generator.unit()
                         if pause > .zero { try? await Task.sleep(for: pause) }
@@ -175,6 +175,30 @@ struct MessageSource: Sendable {
             if word > 0 { text += " " }
             text += Self.words[Int(generator.unit() * Double(Self.words.count))]
         }
-        return BenchRequest(session: session, text: text, stream: workload.stream)
+        var group: String?
+        if let prefill = workload.prefill { group = session == "bench-\(index % sessions)" && index % sessions < prefill.sessions ? "prefilled" : "fresh" }
+        return BenchRequest(session: session, text: text, stream: workload.stream, group: group)
+    }
+
+    /// The histories the prefilled sessions start with, by session: alternating user and
+    /// assistant messages of about 200 tokens, to about `prefill.tokens` in all.
+    func prefilledHistories() -> [String: [Message]] {
+        guard let prefill = workload.prefill else { return [:] }
+        var histories: [String: [Message]] = [:]
+        for index in 0..<prefill.sessions {
+            var generator = SeededGenerator(seed: seed &+ 0xC0FFEE &+ UInt64(index))
+            var history: [Message] = []
+            var tokens = 0
+            while tokens < prefill.tokens {
+                var text = history.count % 2 == 0 ? "Earlier question \(history.count / 2):" : "Earlier answer:"
+                for _ in 0..<160 { text += " " + Self.words[Int(generator.unit() * Double(Self.words.count))] }
+                let message: Message = history.count % 2 == 0 ? .user(text) : .assistant(text)
+                tokens += TokenEstimator().tokens(in: message)
+                history.append(message)
+            }
+            if history.count % 2 == 1 { history.append(.assistant("Noted.")) }
+            histories["bench-\(index)"] = history
+        }
+        return histories
     }
 }

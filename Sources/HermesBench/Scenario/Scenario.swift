@@ -1,3 +1,4 @@
+import HermesAgent
 import HermesCore
 import HermesSimulators
 
@@ -33,6 +34,8 @@ public struct Scenario: Sendable {
     public var platformEditInterval: Duration = .seconds(1)
     /// The in-process gateway's admission limits.
     public var gatewayLimits = GatewayLimits()
+    /// Context compression of the agents (`agent` and `gateway` targets); off when nil.
+    public var compression: CompressionSettings?
     /// What is sent, how often.
     public var workload: Workload
     /// Absolute pass/fail bounds of a run.
@@ -107,6 +110,15 @@ public struct Workload: Sendable, Hashable {
     public var stream: Bool
     /// How requests reach a gateway target.
     public var channel: Channel
+    /// Sessions that start with a long history (`prefill:`), so that they cross the compression
+    /// threshold: the first `sessions` sessions, each with about `tokens` tokens of earlier turns.
+    public var prefill: Prefill?
+
+    /// Sessions that start with a history.
+    public struct Prefill: Sendable, Hashable {
+        public var sessions: Int
+        public var tokens: Int
+    }
 }
 
 /// A figure a threshold or a gate rule is about: a latency statistic (`turn.p99`) or a run-wide
@@ -143,7 +155,8 @@ public enum Figure: Sendable, Hashable, CustomStringConvertible {
 
     /// Operations with a latency histogram; `tool.<name>` is one per tool.
     public static let operations = [
-        "turn", "turn.uncorrected", "ttft", "overhead", "llm", "delivery", "store.commit", "compression",
+        "turn", "turn.uncorrected", "turn.prefilled", "turn.fresh", "ttft", "overhead", "llm", "delivery", "store.commit",
+        "compression",
     ]
 
     public var description: String {

@@ -53,13 +53,19 @@ struct CompletionWriter: Sendable {
         case .success(let result):
             // `hermes.timing` carries what `Server-Timing` carries for a non-streamed reply.
             return chunkPrefix
-                + #"{},"finish_reason":"stop"}],"usage":\#(usage(result.usage)),"hermes":{"timing":{"turn":\#(result.duration.seconds),"model":\#(result.modelTime.seconds),"tools":\#(result.toolTime.seconds)}}}"#
+                + #"{},"finish_reason":"stop"}],"usage":\#(usage(result.usage)),"hermes":{"timing":{"turn":\#(result.duration.seconds),"model":\#(result.modelTime.seconds),"tools":\#(result.toolTime.seconds)\#(compression(result))}}}"#
                 + "\n\ndata: [DONE]\n\n"
         case .failure(let error):
             return chunkPrefix
                 + #"{},"finish_reason":"error"}],"usage":\#(usage(.zero)),"error":{"message":\#(jsonQuoted(error.message)),"type":"agent_error"},"hermes":{"completed":false,"partial":false,"failed":true,"error":\#(jsonQuoted(error.message)),"error_code":"agent_error"}}"#
                 + "\n\ndata: [DONE]\n\n"
         }
+    }
+
+    /// `,"compression":SECONDS,"compression_outcome":"…"` when the turn compressed its history.
+    private func compression(_ result: TurnResult) -> String {
+        guard let compaction = result.compaction else { return "" }
+        return #","compression":\#(compaction.duration.seconds),"compression_outcome":"\#(compaction.outcome.rawValue)""#
     }
 
     private func usage(_ usage: Usage) -> String {

@@ -19,9 +19,14 @@ struct OpenAIRoutes: Sendable {
 
     /// Where the turn's time went, in the standard `Server-Timing` form (milliseconds), so that a
     /// client or a load generator can separate the runtime's own cost from the model's and the tools'.
+    /// A turn that compressed its history adds `compression;desc=OUTCOME;dur=…`.
     static func serverTiming(_ result: TurnResult) -> String {
         func ms(_ duration: Duration) -> String { String(format: "%.3f", duration.seconds * 1000) }
-        return "turn;dur=\(ms(result.duration)), model;dur=\(ms(result.modelTime)), tools;dur=\(ms(result.toolTime))"
+        var header = "turn;dur=\(ms(result.duration)), model;dur=\(ms(result.modelTime)), tools;dur=\(ms(result.toolTime))"
+        if let compaction = result.compaction {
+            header += ", compression;desc=\(compaction.outcome.rawValue);dur=\(ms(compaction.duration))"
+        }
+        return header
     }
     private static let hexDigits = Array("0123456789abcdef")
 

@@ -86,6 +86,12 @@ public struct LLMBehavior: Sendable {
             firstToken: config.firstToken.sample(using: &generator), interToken: interToken,
             promptTokens: estimator.tokens(in: request.messages)
         )
+        if let rule = config.summaryRequests, rule.matches(request) {
+            plan.firstToken = rule.firstToken.sample(using: &generator)
+            if let status = rule.status { plan.outcome = .fail(.init(kind: .status, status: status)) }
+            plan.tokens = words(Int.random(in: rule.replyTokens, using: &generator), using: &generator)
+            return plan
+        }
         for rule in config.errors {
             let draw = generator.unit()
             if index < rule.first || draw < rule.rate {
@@ -127,14 +133,19 @@ public struct LLMBehavior: Sendable {
             }
             if !current.isEmpty { tokens.append(current) }
         } else {
-            let count = Int.random(in: config.replyTokens, using: &generator)
-            tokens = (0..<count).map { position in
-                let word = Self.vocabulary[Int(generator.next() % UInt64(Self.vocabulary.count))]
-                return position == 0 ? word.capitalized : " " + word
-            }
-            if let last = tokens.indices.last { tokens[last] += "." }
+            tokens = words(Int.random(in: config.replyTokens, using: &generator), using: &generator)
         }
         if let limit, limit > 0, tokens.count > limit { tokens.removeLast(tokens.count - limit) }
+        return tokens
+    }
+
+    /// `count` generated words, one token each, as a sentence.
+    private func words(_ count: Int, using generator: inout SeededGenerator) -> [String] {
+        var tokens = (0..<count).map { position in
+            let word = Self.vocabulary[Int(generator.next() % UInt64(Self.vocabulary.count))]
+            return position == 0 ? word.capitalized : " " + word
+        }
+        if let last = tokens.indices.last { tokens[last] += "." }
         return tokens
     }
 

@@ -19,6 +19,8 @@ import Yams
 /// errors:
 ///   - {kind: status, status: 429, rate: 0.01, retry_after: 1s}
 ///   - {kind: truncate, first: 1}                     # the first request's stream is cut mid-event
+/// summary_requests:          # context-compression summary calls, told by their system prompt
+///   {match: "handoff summar", first_token: 500ms, reply_tokens: {min: 60, max: 60}, status: 503}
 /// ```
 public struct LLMSimulatorConfig: Sendable, Hashable {
     /// Every random choice derives from it.
@@ -37,6 +39,8 @@ public struct LLMSimulatorConfig: Sendable, Hashable {
     public var toolCalls: [ToolCallRule] = []
     /// Injected failures.
     public var errors: [ErrorRule] = []
+    /// How summary requests of a context compression are answered; `nil` treats them as any other.
+    public var summaryRequests: SummaryRule?
 
     /// The defaults: 20 ms to first token, unlimited speed, 8–32 tokens, no tools, no errors.
     public init() {}
@@ -121,6 +125,36 @@ public struct LLMSimulatorConfig: Sendable, Hashable {
 }
 
 extension LLMSimulatorConfig {
+    /// Summary requests (a context compression's), recognised by their system prompt and answered
+    /// with their own latency and length, or failed: a summary of a long span takes longer than
+    /// a chat reply, and a benchmark of compression needs to say how much longer.
+    public struct SummaryRule: Sendable, Hashable {
+        /// Text the request's system prompt contains (Hermes' summary prompt by default).
+        public var match: String
+        /// Time to the first token.
+        public var firstToken: LatencyDistribution
+        /// Summary length in tokens.
+        public var replyTokens: ClosedRange<Int>
+        /// When set, every summary request fails with this HTTP status.
+        public var status: Int?
+
+        /// Makes a rule.
+        public init(
+            match: String = "handoff summar", firstToken: LatencyDistribution = .init(median: .milliseconds(500)),
+            replyTokens: ClosedRange<Int> = 60...60, status: Int? = nil
+        ) {
+            self.match = match
+            self.firstToken = firstToken
+            self.replyTokens = replyTokens
+            self.status = status
+        }
+
+        /// Whether `request` is a summary request.
+        func matches(_ request: SimulatedRequest) -> Bool {
+            request.messages.first { $0.role == .system }?.content?.contains(match) == true
+        }
+    }
+
     /// Loads a YAML or JSON file; errors name the file and say what to write instead.
     public static func load(path: String) throws -> LLMSimulatorConfig {
         let text: String
@@ -161,6 +195,7 @@ extension LLMSimulatorConfig: Decodable {
         case replyTokens = "reply_tokens"
         case replyText = "reply_text"
         case toolCalls = "tool_calls"
+        case summaryRequests = "summary_requests"
     }
 
     private struct TokenRange: Decodable {
@@ -194,6 +229,46 @@ extension LLMSimulatorConfig: Decodable {
         replyText = try container.decodeIfPresent(String.self, forKey: .replyText)
         toolCalls = try container.decodeIfPresent([ToolCallRule].self, forKey: .toolCalls) ?? []
         errors = try container.decodeIfPresent([ErrorRule].self, forKey: .errors) ?? []
+        summaryRequests = try container.decodeIfPresent(SummaryRule.self, forKey: .summaryRequests)
+    }
+}
+
+extension LLMSimulatorConfig.SummaryRule: Decodable {
+    private enum Keys: String, CodingKey, CaseIterable {
+        case match, status
+        case firstToken = "first_token"
+        case replyTokens = "reply_tokens"
+    }
+
+    private struct TokenRange: Decodable {
+        var min: Int
+        var max: Int
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(Set(Keys.allCases.map(\.rawValue)))
+        let container = try decoder.container(keyedBy: Keys.self)
+        self.init()
+        if let match = try container.decodeIfPresent(String.self, forKey: .match) {
+            guard !match.isEmpty else { throw SimulatorError("summary_requests.match is empty; write text of the summary prompt") }
+            self.match = match
+        }
+        if let first = try container.decodeIfPresent(LLMSimulatorConfig.LatencyDistribution.self, forKey: .firstToken) {
+            firstToken = first
+        }
+        if let range = try container.decodeIfPresent(TokenRange.self, forKey: .replyTokens) {
+            guard range.min >= 1, range.max >= range.min else {
+                throw SimulatorError(
+                    "summary_requests.reply_tokens: {min: \(range.min), max: \(range.max)} is impossible; need 1 <= min <= max")
+            }
+            replyTokens = range.min...range.max
+        }
+        if let status = try container.decodeIfPresent(Int.self, forKey: .status) {
+            guard (400...599).contains(status) else {
+                throw SimulatorError("summary_requests.status: \(status) is not an error status; write 400...599, e.g. 503")
+            }
+            self.status = status
+        }
     }
 }
 
