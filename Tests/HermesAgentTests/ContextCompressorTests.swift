@@ -129,6 +129,30 @@ private func toolPairsAreIntact(_ messages: [Message]) -> Bool {
         #expect(other?.outcome == .summarized && model.calls.load(ordering: .relaxed) == 2, "another span is another call")
     }
 
+    @Test func theCacheIsBoundedByCountAndAge() async throws {
+        let made = Atomic<Int>(0)
+        let make: @Sendable () async throws -> String = {
+            made.add(1, ordering: .relaxed)
+            return "summary"
+        }
+        let small = SummaryCache(capacity: 2)
+        for key in ["a", "b", "c", "a"] { _ = try await small.summary(for: key, make: make) }
+        #expect(made.load(ordering: .relaxed) == 4, "a, b, c made; a was the least recently used and went")
+        #expect(small.count == 2)
+        #expect(try await small.summary(for: "c", make: make).source == .cached)
+
+        let shortLived = SummaryCache(timeToLive: .milliseconds(20))
+        _ = try await shortLived.summary(for: "x", make: make)
+        try await Task.sleep(for: .milliseconds(40))
+        #expect(try await shortLived.summary(for: "x", make: make).source == .made, "an expired summary is made again")
+
+        let failing = SummaryCache()
+        await #expect(throws: LLMError.self) {
+            _ = try await failing.summary(for: "y") { throw LLMError(.timeout, "slow") }
+        }
+        #expect(failing.count == 0, "a failure is not cached")
+    }
+
     @Test func aFailedOrSlowSummaryDropsTheMiddleBehindAMarker() async throws {
         let metrics = HermesMetrics()
         for model in [
