@@ -44,6 +44,9 @@ struct ChatCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Do not record the conversation.")
     var noStore = false
 
+    @Option(name: .long, help: "The model's context window in tokens; compresses a session that outgrows it.")
+    var contextLength: Int?
+
     @Argument(help: "The message to send.")
     var message: String
 
@@ -52,6 +55,9 @@ struct ChatCommand: AsyncParsableCommand {
             throw ValidationError("the message is empty; pass the text to send, e.g. hermes chat \"hello\"")
         }
         if maxIterations < 1 { throw ValidationError("--max-iterations must be at least 1") }
+        if let contextLength, contextLength < 256 {
+            throw ValidationError("--context-length \(contextLength) is too small for a conversation; give the model's window, e.g. 128000")
+        }
         if noStore, session != nil {
             throw ValidationError("--session continues a recorded session, which needs the database; drop --no-store")
         }
@@ -78,8 +84,12 @@ struct ChatCommand: AsyncParsableCommand {
             let configuration = AgentConfiguration(
                 toolsets: toolsets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
                 maxIterations: maxIterations, stream: !noStream)
+            let compressor = contextLength.map {
+                ContextCompressor(model: client, settings: CompressionSettings(contextLength: $0))
+            }
             let agent = try Agent(
-                model: client, tools: .builtIn(), context: context, configuration: configuration, history: history)
+                model: client, tools: .builtIn(), context: context, configuration: configuration, history: history,
+                compressor: compressor)
             let streamed = !noStream
             let result = try await agent.respond(to: message) { event in
                 switch event {
@@ -92,7 +102,11 @@ struct ChatCommand: AsyncParsableCommand {
                 }
             }
             Terminal.out(streamed ? "\n" : result.reply + "\n")
+            if let compaction = result.compaction {
+                Terminal.error("compressed \(compaction.replaced) earlier messages (\(compaction.outcome.rawValue))\n")
+            }
             if let store {
+                if let compaction = result.compaction { try await store.compact(sessionID, to: compaction.history) }
                 try await store.append(
                     result.messages, to: sessionID, usage: SessionUsage(result.usage, calls: result.modelCalls))
                 await store.close()
