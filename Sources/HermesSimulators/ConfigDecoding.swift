@@ -31,4 +31,20 @@ extension KeyedDecodingContainer {
         }
         return duration
     }
+
+    /// Decodes `{min: A, max: B}` tokens, with 1 <= A <= B.
+    func decodeTokenRange(forKey key: Key) throws -> ClosedRange<Int>? {
+        guard let range = try decodeIfPresent(TokenRange.self, forKey: key) else { return nil }
+        guard range.min >= 1, range.max >= range.min else {
+            let path = (codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: ".")
+            throw SimulatorError("\(path): {min: \(range.min), max: \(range.max)} is impossible; need 1 <= min <= max")
+        }
+        return range.min...range.max
+    }
+}
+
+/// `{min: A, max: B}` as written in a configuration.
+private struct TokenRange: Decodable {
+    var min: Int
+    var max: Int
 }

@@ -198,11 +198,6 @@ extension LLMSimulatorConfig: Decodable {
         case summaryRequests = "summary_requests"
     }
 
-    private struct TokenRange: Decodable {
-        var min: Int
-        var max: Int
-    }
-
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(Set(Keys.allCases.map(\.rawValue)))
         let container = try decoder.container(keyedBy: Keys.self)
@@ -218,14 +213,7 @@ extension LLMSimulatorConfig: Decodable {
             }
             tokensPerSecond = speed
         }
-        if let range = try container.decodeIfPresent(TokenRange.self, forKey: .replyTokens) {
-            guard range.min >= 1, range.max >= range.min else {
-                throw SimulatorError(
-                    "reply_tokens: {min: \(range.min), max: \(range.max)} is impossible; need 1 <= min <= max"
-                )
-            }
-            replyTokens = range.min...range.max
-        }
+        if let range = try container.decodeTokenRange(forKey: .replyTokens) { replyTokens = range }
         replyText = try container.decodeIfPresent(String.self, forKey: .replyText)
         toolCalls = try container.decodeIfPresent([ToolCallRule].self, forKey: .toolCalls) ?? []
         errors = try container.decodeIfPresent([ErrorRule].self, forKey: .errors) ?? []
@@ -240,11 +228,6 @@ extension LLMSimulatorConfig.SummaryRule: Decodable {
         case replyTokens = "reply_tokens"
     }
 
-    private struct TokenRange: Decodable {
-        var min: Int
-        var max: Int
-    }
-
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(Set(Keys.allCases.map(\.rawValue)))
         let container = try decoder.container(keyedBy: Keys.self)
@@ -256,13 +239,7 @@ extension LLMSimulatorConfig.SummaryRule: Decodable {
         if let first = try container.decodeIfPresent(LLMSimulatorConfig.LatencyDistribution.self, forKey: .firstToken) {
             firstToken = first
         }
-        if let range = try container.decodeIfPresent(TokenRange.self, forKey: .replyTokens) {
-            guard range.min >= 1, range.max >= range.min else {
-                throw SimulatorError(
-                    "summary_requests.reply_tokens: {min: \(range.min), max: \(range.max)} is impossible; need 1 <= min <= max")
-            }
-            replyTokens = range.min...range.max
-        }
+        if let range = try container.decodeTokenRange(forKey: .replyTokens) { replyTokens = range }
         if let status = try container.decodeIfPresent(Int.self, forKey: .status) {
             guard (400...599).contains(status) else {
                 throw SimulatorError("summary_requests.status: \(status) is not an error status; write 400...599, e.g. 503")
