@@ -47,7 +47,10 @@ public actor Agent {
         self.executor = ToolExecutor(registry: tools, enabled: Set(toolSpecs.map(\.name)))
         self.logger = logger ?? Logger(label: "hermes.agent")
         self.compressor = compressor
-        toolSpecTokens = TokenEstimator().tokens(in: toolSpecs.map { "\($0.name) \($0.description) \($0.parameters)" }.joined())
+        // Only a compressing agent needs it, and agents are made per session: skip the work otherwise.
+        toolSpecTokens =
+            compressor == nil
+            ? 0 : TokenEstimator().tokens(in: toolSpecs.map { "\($0.name) \($0.description) \($0.parameters)" }.joined())
     }
 
     /// The session this agent serves.

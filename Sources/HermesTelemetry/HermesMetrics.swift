@@ -101,24 +101,24 @@ public final class HermesMetrics: Sendable {
     /// `hermes_llm_requests_total{status}`: model calls by outcome (`ok`, an HTTP status, or a
     /// failure kind such as `timeout`).
     func llmRequests(status: String) -> Counter {
-        labelled.withLock { labelled in
-            if let counter = labelled.llmRequests[status] { return counter }
-            let counter = registry.makeCounter(
-                descriptor: Self.name("hermes_llm_requests", "total", "Model calls by outcome."), labels: [("status", status)])
-            labelled.llmRequests[status] = counter
-            return counter
-        }
+        counter(\.llmRequests, "hermes_llm_requests", "Model calls by outcome.", label: "status", value: status)
     }
 
     /// `hermes_compressions_total{outcome}`: context compressions by outcome (`summarized`,
     /// `cached`, `fallback`).
     func compressions(outcome: String) -> Counter {
+        counter(\.compressions, "hermes_compressions", "Context compressions by outcome.", label: "outcome", value: outcome)
+    }
+
+    /// The `…_total` counter of `name` with `label=value`, declared on first use and kept in `cache`.
+    private func counter(
+        _ cache: WritableKeyPath<Labelled, [String: Counter]>, _ name: String, _ help: String, label: String,
+        value: String
+    ) -> Counter {
         labelled.withLock { labelled in
-            if let counter = labelled.compressions[outcome] { return counter }
-            let counter = registry.makeCounter(
-                descriptor: Self.name("hermes_compressions", "total", "Context compressions by outcome."),
-                labels: [("outcome", outcome)])
-            labelled.compressions[outcome] = counter
+            if let counter = labelled[keyPath: cache][value] { return counter }
+            let counter = registry.makeCounter(descriptor: Self.name(name, "total", help), labels: [(label, value)])
+            labelled[keyPath: cache][value] = counter
             return counter
         }
     }

@@ -54,10 +54,7 @@ public final class SummaryCache: Sendable {
             }
             hasher.update(data: [0x1E])
         }
-        return hasher.finalize().map { byte in
-            let hex = Array("0123456789abcdef".utf8)
-            return String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]], as: UTF8.self)
-        }.joined()
+        return hasher.finalize().hexEncoded
     }
 
     /// The summary under `key`, made by `make` unless it is cached or being made; a failed

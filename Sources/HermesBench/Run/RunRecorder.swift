@@ -69,6 +69,8 @@ public final class RunRecorder: Sendable {
         var intervalStart = ContinuousClock.now
         var runStart = ContinuousClock.now
         var runStartDate = Date()
+        /// Requests the open model's schedule holds; nil for the closed model.
+        var scheduled: Int?
         var requests = 0
         var completed = 0
         var rejected = 0
@@ -166,9 +168,11 @@ public final class RunRecorder: Sendable {
 
     var snapshot: State { state.withLock { $0 } }
 
-    /// Starts the first interval now; interval timestamps are offsets from here.
-    func startIntervals(at start: ContinuousClock.Instant = .now) {
+    /// Starts the first interval now (interval timestamps are offsets from here), for a
+    /// workload of `scheduled` requests (open model).
+    func startIntervals(at start: ContinuousClock.Instant = .now, scheduled: Int? = nil) {
         state.withLock { state in
+            state.scheduled = scheduled
             state.interval = [:]
             state.intervalStart = start
             state.runStart = start

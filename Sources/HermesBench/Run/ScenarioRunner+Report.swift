@@ -33,12 +33,7 @@ extension ScenarioRunner {
     ) -> RunReport {
         let state = recorder.snapshot
         let failures = state.errors.values.reduce(0, +) + state.rejected
-        let scheduled: Int =
-            switch scenario.workload.model {
-            case .open(let phases, let arrivals):
-                ArrivalSchedule(phases: phases, arrivals: arrivals, scale: options.scale, seed: scenario.seed).offsets.count
-            case .closed: state.requests
-            }
+        let scheduled = state.scheduled ?? state.requests
         var allocations: RunReport.Allocations?
         if case .url = target {} else if let start = before.allocation, let end = after.allocation {
             let delta = end.delta(since: start)

@@ -37,7 +37,7 @@ struct WorkloadEngine: Sendable {
                 )
             case .closed(_, let duration, _): (nil, duration * scale)
             }
-        recorder.startIntervals(at: started)
+        recorder.startIntervals(at: started, scheduled: schedule?.offsets.count)
         recorder.markPhase(at: started)
         await withTaskGroup(of: Void.self) { group in
             if case .open(let phases, _) = workload.model, phases.count > 1 {
@@ -165,7 +165,8 @@ struct MessageSource: Sendable {
         let turn = index / sessions
         var session = "bench-\(index % sessions)"
         // Past turns_per_session, the session starts over under a new id, so histories stay bounded.
-        if let cap = workload.turnsPerSession, turn >= cap { session += "-\(turn / cap)" }
+        let restarted = workload.turnsPerSession.map { turn >= $0 } ?? false
+        if restarted, let cap = workload.turnsPerSession { session += "-\(turn / cap)" }
         var generator = SeededGenerator(seed: seed &+ UInt64(index) &* 0x2545_F491_4F6C_DD1D)
         let range = workload.messageTokens
         let count = range.lowerBound + Int(generator.unit() * Double(range.count))
@@ -175,8 +176,8 @@ struct MessageSource: Sendable {
             if word > 0 { text += " " }
             text += Self.words[Int(generator.unit() * Double(Self.words.count))]
         }
-        var group: String?
-        if let prefill = workload.prefill { group = session == "bench-\(index % sessions)" && index % sessions < prefill.sessions ? "prefilled" : "fresh" }
+        // Only the first life of a prefilled session has the history.
+        let group = workload.prefill.map { !restarted && index % sessions < $0.sessions ? "prefilled" : "fresh" }
         return BenchRequest(session: session, text: text, stream: workload.stream, group: group)
     }
 

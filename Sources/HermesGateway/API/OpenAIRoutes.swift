@@ -28,7 +28,6 @@ struct OpenAIRoutes: Sendable {
         }
         return header
     }
-    private static let hexDigits = Array("0123456789abcdef")
 
     /// The longest session id accepted in the header, as in the Python server.
     static let maxSessionIDLength = 256
@@ -89,12 +88,7 @@ struct OpenAIRoutes: Sendable {
         else {
             let seed = "\(body.instructions ?? "")\n\(body.firstUserText)"
             // The first 8 bytes give the 16 hex digits of the Python id.
-            var id = "api-"
-            for byte in SHA256.hash(data: Data(seed.utf8)).prefix(8) {
-                id.append(Self.hexDigits[Int(byte >> 4)])
-                id.append(Self.hexDigits[Int(byte & 0x0F)])
-            }
-            return (SessionID(id), false)
+            return (SessionID("api-" + SHA256.hash(data: Data(seed.utf8)).prefix(8).hexEncoded), false)
         }
         guard configuration.apiKey != nil else {
             throw OpenAIError(
