@@ -6,13 +6,15 @@ public enum RunSummary {
     static let order = ["turn", "turn.uncorrected", "ttft", "llm", "overhead", "store.commit"]
 
     /// The latency table (milliseconds).
-    public static func table(_ report: RunReport) -> String {
-        let operations = order.filter { report.latency[$0] != nil }
-            + report.latency.keys.filter { !order.contains($0) }.sorted()
+    public static func table(_ report: RunReport) -> String { table(report.latency) }
+
+    /// The latency table of `latency` (milliseconds).
+    public static func table(_ latency: [String: RunReport.LatencySummary]) -> String {
+        let operations = order.filter { latency[$0] != nil } + latency.keys.filter { !order.contains($0) }.sorted()
         func ms(_ seconds: Double) -> String { String(format: "%.2f", seconds * 1000) }
         var lines = ["| operation | count | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |", "|---|---:|---:|---:|---:|---:|---:|"]
         for name in operations {
-            guard let summary = report.latency[name] else { continue }
+            guard let summary = latency[name] else { continue }
             lines.append(
                 "| \(name) | \(summary.count) | \(ms(summary.p50)) | \(ms(summary.p90)) | \(ms(summary.p99)) | \(ms(summary.p999)) | \(ms(summary.max)) |")
         }

@@ -77,10 +77,7 @@ public enum ScenarioRunner {
             from: started, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withYear, .withMonth, .withDay, .withTime])
         let directory = (options.outputDirectory as NSString).appendingPathComponent("\(stamp)-\(scenario.name)")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        try encoder.encode(report).write(to: URL(fileURLWithPath: directory + "/report.json"), options: .atomic)
+        try ReportJSON.encoder.encode(report).write(to: URL(fileURLWithPath: directory + "/report.json"), options: .atomic)
         try Data(RunSummary.markdown(report).utf8).write(to: URL(fileURLWithPath: directory + "/summary.md"), options: .atomic)
         let state = recorder.snapshot
         try Data(MetricsText.render(report, histograms: state.histograms).utf8)
