@@ -86,9 +86,23 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Multiply every duration of the workload, e.g. 0.1 for a quick run.")
     var scale: Double = 1
 
+    @Option(name: .long, help: "Run each scenario N times, one report each (timing gates need 3 or more).")
+    var `repeat`: Int = 1
+
+    @Option(name: .long, help: "Check a gate: sleep this long before each request (inside the measured turn), e.g. 20ms.")
+    var injectDelay: String?
+
+    @Option(name: .long, help: "Check a gate: make this many extra heap allocations before each request.")
+    var injectAllocations: Int = 0
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one scenario file, e.g. Scenarios/steady-load.yaml") }
         guard scale > 0, scale.isFinite else { throw ValidationError("--scale must be above 0, e.g. 0.1") }
+        guard `repeat` >= 1 else { throw ValidationError("--repeat must be 1 or more, e.g. 5") }
+        guard injectAllocations >= 0 else { throw ValidationError("--inject-allocations must be 0 or more, e.g. 1000") }
+        if let injectDelay, Duration(parsing: injectDelay) == nil {
+            throw ValidationError("--inject-delay \"\(injectDelay)\" is not a duration; write e.g. 20ms")
+        }
     }
 
     func run() async throws {
@@ -103,7 +117,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         // On a terminal the progress line is rewritten in place; otherwise a plain line every 5 s.
         let terminal = isatty(STDOUT_FILENO) == 1
-        let options = RunOptions(
+        var options = RunOptions(
             outputDirectory: out, scale: scale, targetURL: target,
             apiKey: ProcessInfo.processInfo.environment["HERMES_BENCH_API_KEY"]
         ) { progress in
@@ -113,29 +127,42 @@ struct RunCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data("\(progress.line)\n".utf8))
             }
         }
+        let injection = Injection(delay: injectDelay.flatMap { Duration(parsing: $0) } ?? .zero, allocations: injectAllocations)
+        if !injection.isEmpty {
+            options.injection = injection
+            say("injecting \(injectDelay ?? "no delay") and \(injectAllocations) allocations before each request")
+        }
         var broken = false
         for scenario in scenarios {
-            say("running \(scenario.name): \(scenario.summary)")
-            let result: RunResult
-            do {
-                result = try await ScenarioRunner.run(scenario, options: options)
-            } catch let error as ScenarioError {
-                FileHandle.standardError.write(Data("\(error)\n".utf8))
-                throw ExitCode(2)
+            for repetition in 1...`repeat` {
+                options.repetition = `repeat` > 1 ? repetition : nil
+                say("running \(scenario.name)\(`repeat` > 1 ? " (\(repetition) of \(`repeat`))" : ""): \(scenario.summary)")
+                broken = try await runOnce(scenario, options: options) || broken
             }
-            if isatty(STDOUT_FILENO) == 1 { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
-            let counts = result.report.counts
-            say(
-                "\(counts.completed) of \(counts.requests) turns completed in \(String(format: "%.1f", result.report.durationSeconds)) s "
-                    + "(\(String(format: "%.1f", result.report.throughputPerSecond))/s), \(counts.rejected) rejected, "
-                    + "\(counts.errors.values.reduce(0, +)) failed, \(counts.lateStarts) late starts")
-            if let note = RunSummary.generatorNote(result.report) { say(note) }
-            say(RunSummary.table(result.report))
-            if !result.report.thresholds.isEmpty { say(RunSummary.thresholds(result.report)) }
-            say("report: \(result.directory)/report.json")
-            broken = broken || !result.broken.isEmpty
         }
         if broken { throw ExitCode(1) }
+    }
+
+    /// Runs one scenario once and prints its results; true when a threshold broke.
+    private func runOnce(_ scenario: Scenario, options: RunOptions) async throws -> Bool {
+        let result: RunResult
+        do {
+            result = try await ScenarioRunner.run(scenario, options: options)
+        } catch let error as ScenarioError {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        if isatty(STDOUT_FILENO) == 1 { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
+        let counts = result.report.counts
+        say(
+            "\(counts.completed) of \(counts.requests) turns completed in \(String(format: "%.1f", result.report.durationSeconds)) s "
+                + "(\(String(format: "%.1f", result.report.throughputPerSecond))/s), \(counts.rejected) rejected, "
+                + "\(counts.errors.values.reduce(0, +)) failed, \(counts.lateStarts) late starts")
+        if let note = RunSummary.generatorNote(result.report) { say(note) }
+        say(RunSummary.table(result.report))
+        if !result.report.thresholds.isEmpty { say(RunSummary.thresholds(result.report)) }
+        say("report: \(result.directory)/report.json")
+        return !result.broken.isEmpty
     }
 }
 

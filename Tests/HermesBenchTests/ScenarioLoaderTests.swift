@@ -70,8 +70,9 @@ import Testing
             name: peer
             about: The Python API server under 20 users.
             target: {url: "http://127.0.0.1:8642/"}
-            workload: {model: closed, users: 20, duration: 1m, think_time: {min: 1s, max: 3s}}
+            workload: {model: closed, users: 20, duration: 1m, think_time: {min: 1s, max: 3s}, requests: 500}
             """, file: "peer.yaml")
+        #expect(scenario.workload.requestLimit == 500)
         #expect(scenario.target == .url("http://127.0.0.1:8642"))
         #expect(scenario.workload.model == .closed(users: 20, duration: .seconds(60), thinkTime: .seconds(1)...(.seconds(3))))
         #expect(scenario.workload.sessions == 100 && scenario.workload.messageTokens == 5...80)
@@ -91,6 +92,7 @@ import Testing
         ("name: x\nabout: y\ntarget: gateway\nworkload: {model: closed, users: 0, duration: 1s}", 4, "workload.users is 0; it must be at least 1"),
         ("name: x\nabout: y\ntarget: gateway\nworkload:\n  model: closed\n  users: 5\n  duration: 1s\n  phases: []", 8, "workload.phases belongs to the open model"),
         ("name: x\nabout: y\ntarget: gateway\nworkload:\n  model: open", 5, "an open workload needs phases"),
+        ("name: x\nabout: y\ntarget: gateway\nworkload:\n  model: open\n  phases: [{duration: 1s, rate: 10/s}]\n  requests: 10", 7, "workload.requests belongs to the closed model"),
         ("name: x\nabout: y\ntarget: lambda\nworkload: {model: closed, users: 1, duration: 1s}", 3, "target \"lambda\" is not one of agent, gateway, store"),
         ("name: x\nabout: y\ntarget: {url: ftp://host}\nworkload: {model: closed, users: 1, duration: 1s}", 3, "must be http:// with a host"),
         ("name: x\nabout: y\ntarget: agent\nworkload: {model: closed, users: 1, duration: 1s, via: telegram}", 4, "via: telegram needs target: gateway"),

@@ -14,6 +14,8 @@ public struct RunReport: Codable, Sendable {
     public var gitCommit: String?
     /// Where it ran.
     public var machine: Machine
+    /// What built the code measured (absent in reports from before it was recorded).
+    public var build: Build?
     /// When it started (ISO 8601, UTC).
     public var startedAt: String
     /// Wall time of the workload, seconds.
@@ -37,6 +39,44 @@ public struct RunReport: Codable, Sendable {
     public var store: StoreFigures?
     /// The scenario's thresholds, each with the measured value.
     public var thresholds: [ThresholdResult]
+    /// The scenario's `gate:` rules, which `hermes-bench gate` applies.
+    public var gate: [GateRuleInfo]?
+    /// A regression put in on purpose (`run --inject-…`); absent in a normal run.
+    public var injection: Injection?
+
+    /// What built the code measured: allocation counts and timings are only comparable within one.
+    public struct Build: Codable, Sendable, Equatable {
+        /// The Swift compiler's major and minor version.
+        public var swift: String
+        /// `debug` or `release`.
+        public var configuration: String
+
+        static var current: Build {
+            #if compiler(>=7.0)
+                let swift = "7.0 or later"
+            #elseif compiler(>=6.4)
+                let swift = "6.4"
+            #elseif compiler(>=6.3)
+                let swift = "6.3"
+            #elseif compiler(>=6.2)
+                let swift = "6.2"
+            #else
+                let swift = "before 6.2"
+            #endif
+            #if DEBUG
+                return Build(swift: swift, configuration: "debug")
+            #else
+                return Build(swift: swift, configuration: "release")
+            #endif
+        }
+    }
+
+    /// A `gate:` rule of the scenario.
+    public struct GateRuleInfo: Codable, Sendable, Equatable {
+        public var figure: String
+        /// The largest relative change allowed in the bad direction (0.1 for `+10%`).
+        public var tolerance: Double
+    }
 
     /// What ran.
     public struct ScenarioInfo: Codable, Sendable {
@@ -194,7 +234,7 @@ public struct RunReport: Codable, Sendable {
     }
 
     /// The measured value of `figure`, or `nil` when the run did not measure it.
-    func value(of figure: Figure) -> Double? {
+    public func value(of figure: Figure) -> Double? {
         switch figure {
         case .latency(let operation, let statistic): latency[operation].map { $0.value(statistic) }
         case .errorRate: errorRate

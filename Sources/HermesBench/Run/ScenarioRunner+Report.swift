@@ -70,7 +70,7 @@ extension ScenarioRunner {
             }
         var report = RunReport(
             scenario: .init(name: scenario.name, file: scenario.file, target: targetName, seed: scenario.seed, scale: options.scale),
-            gitCommit: GitCommit.current(), machine: .current,
+            gitCommit: GitCommit.current(), machine: .current, build: .current,
             startedAt: ISO8601DateFormatter().string(from: started), durationSeconds: wall.seconds,
             counts: .init(
                 scheduled: scheduled, requests: state.requests, completed: state.completed, rejected: state.rejected,
@@ -80,20 +80,13 @@ extension ScenarioRunner {
             goodput: state.requests == 0 ? 0 : Double(state.good) / Double(state.requests),
             latency: state.histograms.mapValues(RunReport.LatencySummary.init), allocations: allocations, process: process,
             store: store,
-            thresholds: [])
+            thresholds: [], gate: scenario.gate.map { .init(figure: $0.figure.description, tolerance: $0.tolerance) },
+            injection: options.injection)
         report.thresholds = scenario.thresholds.map { threshold in
             let value = report.value(of: threshold.figure)
-            let passed: Bool =
-                switch (threshold.comparison, value) {
-                case (_, nil): false
-                case (.lessThan, let value?): value < threshold.bound
-                case (.atMost, let value?): value <= threshold.bound
-                case (.greaterThan, let value?): value > threshold.bound
-                case (.atLeast, let value?): value >= threshold.bound
-                }
             return RunReport.ThresholdResult(
                 figure: threshold.figure.description, comparison: threshold.comparison.rawValue, bound: threshold.bound,
-                value: value, passed: passed)
+                value: value, passed: value.map { threshold.comparison.holds($0, threshold.bound) } ?? false)
         }
         return report
     }

@@ -13,6 +13,10 @@ public struct RunOptions: Sendable {
     public var apiKey: String?
     /// Hears how the run is going, about once a second.
     public var progress: (@Sendable (RunProgress) -> Void)?
+    /// A regression put in on purpose, to check a gate; recorded in the report.
+    public var injection: Injection?
+    /// Which of several repeats this run is (from 1), to tell their directories apart.
+    public var repetition: Int?
 
     /// Makes options.
     public init(
@@ -57,7 +61,8 @@ public enum ScenarioRunner {
             bench, store in
             let before = Measurement.take(store: store)
             let engine = WorkloadEngine(
-                workload: scenario.workload, seed: scenario.seed, scale: options.scale, target: bench, recorder: recorder,
+                workload: scenario.workload, seed: scenario.seed, scale: options.scale,
+                target: options.injection.map { InjectedTarget(wrapped: bench, injection: $0) } ?? bench, recorder: recorder,
                 progress: options.progress)
             let wall = await engine.run()
             return (wall, before, Measurement.take(store: store))
@@ -75,7 +80,8 @@ public enum ScenarioRunner {
     ) throws -> String {
         let stamp = ISO8601DateFormatter.string(
             from: started, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withYear, .withMonth, .withDay, .withTime])
-        let directory = (options.outputDirectory as NSString).appendingPathComponent("\(stamp)-\(scenario.name)")
+        let name = "\(stamp)-\(scenario.name)" + (options.repetition.map { "-r\($0)" } ?? "")
+        let directory = (options.outputDirectory as NSString).appendingPathComponent(name)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try ReportJSON.encoder.encode(report).write(to: URL(fileURLWithPath: directory + "/report.json"), options: .atomic)
         try Data(RunSummary.markdown(report).utf8).write(to: URL(fileURLWithPath: directory + "/summary.md"), options: .atomic)

@@ -110,7 +110,9 @@ struct WorkloadEngine: Sendable {
                     var turn = 0
                     while ContinuousClock.now < deadline, !Task.isCancelled {
                         // User u owns sessions u, u+users, …: a session never has two turns in flight.
-                        let request = messages.request(user + turn * users)
+                        let index = user + turn * users
+                        if let limit = workload.requestLimit, index >= limit { return }
+                        let request = messages.request(index)
                         let sent = ContinuousClock.now
                         let outcome = await target.send(request)
                         let elapsed = ContinuousClock.now - sent

@@ -113,6 +113,9 @@ public struct Workload: Sendable, Hashable {
     /// Sessions that start with a long history (`prefill:`), so that they cross the compression
     /// threshold: the first `sessions` sessions, each with about `tokens` tokens of earlier turns.
     public var prefill: Prefill?
+    /// Closed model: the run ends after this many requests in all (request k is always the same
+    /// message to the same session), or at the duration, whichever comes first. Not scaled.
+    public var requestLimit: Int?
 
     /// Sessions that start with a history.
     public struct Prefill: Sendable, Hashable {
@@ -159,6 +162,27 @@ public enum Figure: Sendable, Hashable, CustomStringConvertible {
         "compression",
     ]
 
+    /// The figure a name stands for (`turn.p99`, `allocs_per_turn`), or nil.
+    public init?(name: String) {
+        let scalars: [String: Figure] = [
+            "error_rate": .errorRate, "allocs_per_turn": .allocationsPerTurn, "bytes_per_turn": .bytesPerTurn,
+            "throughput": .throughput, "goodput": .goodput, "late_start_rate": .lateStartRate,
+        ]
+        if let figure = scalars[name] {
+            self = figure
+            return
+        }
+        guard let dot = name.lastIndex(of: "."), let statistic = Statistic(rawValue: String(name[name.index(after: dot)...])),
+            Self.isOperation(String(name[..<dot]))
+        else { return nil }
+        self = .latency(operation: String(name[..<dot]), statistic: statistic)
+    }
+
+    /// Whether `name` is an operation with a latency histogram.
+    static func isOperation(_ name: String) -> Bool {
+        operations.contains(name) || (name.hasPrefix("tool.") && name.count > 5)
+    }
+
     public var description: String {
         switch self {
         case .latency(let operation, let statistic): "\(operation).\(statistic.rawValue)"
@@ -177,6 +201,16 @@ public struct Threshold: Sendable, Hashable {
     /// How the figure compares with the bound.
     public enum Comparison: String, Sendable, Hashable, CaseIterable {
         case lessThan = "<", atMost = "<=", greaterThan = ">", atLeast = ">="
+
+        /// Whether `value` is within `bound`.
+        public func holds(_ value: Double, _ bound: Double) -> Bool {
+            switch self {
+            case .lessThan: value < bound
+            case .atMost: value <= bound
+            case .greaterThan: value > bound
+            case .atLeast: value >= bound
+            }
+        }
     }
 
     /// The figure.

@@ -43,25 +43,10 @@ extension ScenarioParser {
 
     func figure(_ key: Node, in section: String) throws(ScenarioError) -> Figure {
         let name = try reader.string(key, at: section)
-        switch name {
-        case "error_rate": return .errorRate
-        case "allocs_per_turn": return .allocationsPerTurn
-        case "bytes_per_turn": return .bytesPerTurn
-        case "throughput": return .throughput
-        case "goodput": return .goodput
-        case "late_start_rate": return .lateStartRate
-        default: break
-        }
-        if let dot = name.lastIndex(of: ".") {
-            let operation = String(name[..<dot])
+        if let figure = Figure(name: name) { return figure }
+        if let dot = name.lastIndex(of: "."), Figure.isOperation(String(name[..<dot])) {
             let statisticName = String(name[name.index(after: dot)...])
-            let knownOperation = Figure.operations.contains(operation) || (operation.hasPrefix("tool.") && operation.count > 5)
-            if knownOperation, let statistic = Figure.Statistic(rawValue: statisticName) {
-                return .latency(operation: operation, statistic: statistic)
-            }
-            if knownOperation {
-                throw reader.error(key, "\(section).\(name): \"\(statisticName)\" is not a statistic — use one of \(Figure.Statistic.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
+            throw reader.error(key, "\(section).\(name): \"\(statisticName)\" is not a statistic — use one of \(Figure.Statistic.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         throw reader.error(
             key,

@@ -9,7 +9,7 @@ extension ScenarioParser {
         let members = try reader.mapping(
             node, at: "workload",
             allowed: [
-                "model", "phases", "arrivals", "users", "duration", "think_time", "sessions", "turns_per_session",
+                "model", "phases", "arrivals", "users", "duration", "think_time", "requests", "sessions", "turns_per_session",
                 "message_tokens", "stream", "via", "prefill",
             ])
         guard let modelNode = members["model"] else {
@@ -18,7 +18,7 @@ extension ScenarioParser {
         let model: Workload.Model
         switch try reader.string(modelNode, at: "workload.model") {
         case "open":
-            for key in ["users", "think_time", "duration"] where members[key] != nil {
+            for key in ["users", "think_time", "duration", "requests"] where members[key] != nil {
                 throw reader.error(members[key], "workload.\(key) belongs to the closed model; an open workload is set by phases")
             }
             guard let phasesNode = members["phases"] else {
@@ -101,7 +101,10 @@ extension ScenarioParser {
                 try reader.intRange(node, at: "workload.message_tokens", atLeast: 1)
             } ?? 5...80,
             stream: try members["stream"].map { node throws(ScenarioError) in try reader.bool(node, at: "workload.stream") } ?? false,
-            channel: channel, prefill: prefill)
+            channel: channel, prefill: prefill,
+            requestLimit: try members["requests"].map { node throws(ScenarioError) in
+                try reader.int(node, at: "workload.requests", atLeast: 1)
+            })
     }
 
     func phase(_ node: Node, at path: String) throws(ScenarioError) -> Workload.Phase {

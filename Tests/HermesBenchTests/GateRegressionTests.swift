@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+/// The acceptance of `hermes-bench gate`, end to end with the real executable: an unchanged
+/// build passes twice, an injected 20 ms sleep per turn (with repeats) and injected allocations
+/// per turn each fail it, naming the figure.
+///
+/// Each run is its own process with `MALLOC_CONF=tcache:false` (exact allocation counts), and the
+/// runs of the sets alternate, so that any drift of the shared machine hits every set alike.
+@Suite("hermes-bench gate, end to end", .timeLimit(.minutes(5)))
+struct GateRegressionTests {
+    static let scenario = """
+        name: gate-check
+        about: One user, 30 API turns against a 10 ms model, to check the gate.
+        target: gateway
+        seed: 7
+        llm: {first_token: 10ms, tokens_per_second: 2000, reply_tokens: {min: 10, max: 20}}
+        workload: {model: closed, users: 1, duration: 60s, requests: 30, think_time: 0ms, sessions: 3}
+        thresholds:
+          error_rate: "< 1%"
+        gate:
+          allocs_per_turn: +2%
+          turn.p50: +50%
+        """
+
+    static var executable: String {
+        let testBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent("hermes-bench").path
+    }
+
+    @Test func catchesInjectedRegressionsAndPassesAnUnchangedBuild() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable), "build hermes-bench first (swift build --build-tests)")
+        let directory = NSTemporaryDirectory() + "gate-e2e-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let file = directory + "/gate-check.yaml"
+        try Self.scenario.write(toFile: file, atomically: true, encoding: .utf8)
+
+        let sets: [(name: String, injection: [String])] = [
+            ("baseline", []), ("unchanged-1", []), ("unchanged-2", []), ("slow", ["--inject-delay", "20ms"]),
+        ]
+        for round in 1...3 {
+            for set in sets {
+                let (status, output) = try await hermesBench(["run", file, "--out", "\(directory)/\(set.name)"] + set.injection)
+                try #require(status == 0, "run \(round) of \(set.name) failed: \(output)")
+            }
+        }
+        let (allocStatus, allocOutput) = try await hermesBench(["run", file, "--out", "\(directory)/allocations", "--inject-allocations", "2000"])
+        try #require(allocStatus == 0, "\(allocOutput)")
+
+        let baseline = directory + "/gate-check.json"
+        let (written, writeOutput) = try await hermesBench(["gate", "--baseline", baseline, "--update-baseline", "\(directory)/baseline"])
+        #expect(written == 0 && writeOutput.contains("from 3 runs"), "\(writeOutput)")
+
+        for unchanged in ["unchanged-1", "unchanged-2"] {
+            let (status, output) = try await hermesBench(["gate", "--baseline", baseline, "\(directory)/\(unchanged)"])
+            #expect(status == 0, "the unchanged build failed the gate (\(unchanged)):\n\(output)")
+        }
+        let (slowStatus, slowOutput) = try await hermesBench(["gate", "--baseline", baseline, "\(directory)/slow"])
+        #expect(slowStatus == 1, "a 20 ms sleep per turn passed the gate:\n\(slowOutput)")
+        #expect(slowOutput.contains("regression: turn.p50 went from"), "\(slowOutput)")
+
+        let (allocGate, allocGateOutput) = try await hermesBench(["gate", "--baseline", baseline, "\(directory)/allocations"])
+        #expect(allocGate == 1, "2,000 more allocations per turn passed the gate:\n\(allocGateOutput)")
+        #expect(allocGateOutput.contains("regression: allocs_per_turn went from"), "\(allocGateOutput)")
+        #expect(!allocGateOutput.contains("regression: turn.p50"), "one run never fails a timing figure")
+
+        let (refused, refusedOutput) = try await hermesBench(["gate", "--baseline", baseline, "--update-baseline", "\(directory)/slow"])
+        #expect(refused == 2 && refusedOutput.contains("injected"), "a baseline was made from injected runs: \(refusedOutput)")
+        let (missing, _) = try await hermesBench(["gate", "--baseline", directory + "/none.json", "\(directory)/slow"])
+        #expect(missing == 2)
+    }
+
+    /// Runs hermes-bench without holding a thread while it works; its status and output.
+    private func hermesBench(_ arguments: [String]) async throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["MALLOC_CONF"] = "tcache:false"
+        process.environment = environment
+        let log = NSTemporaryDirectory() + "hermes-bench-\(UUID().uuidString).log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = handle
+        process.standardError = handle
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        try handle.close()
+        return (status, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+    }
+}
