@@ -89,6 +89,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Run each scenario N times, one report each (timing gates need 3 or more).")
     var `repeat`: Int = 1
 
+    @Flag(name: .long, help: "Rewrite live.prom in the run directory every second, for hermes-bench serve.")
+    var live = false
+
     @Option(name: .long, help: "Check a gate: sleep this long before each request (inside the measured turn), e.g. 20ms.")
     var injectDelay: String?
 
@@ -127,6 +130,7 @@ struct RunCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data("\(progress.line)\n".utf8))
             }
         }
+        options.live = live
         let injection = Injection(delay: injectDelay.flatMap { Duration(parsing: $0) } ?? .zero, allocations: injectAllocations)
         if !injection.isEmpty {
             options.injection = injection

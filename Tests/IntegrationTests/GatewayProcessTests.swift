@@ -23,8 +23,8 @@ struct GatewayProcessTests {
         let directory = NSTemporaryDirectory() + "hermes-gateway-process-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try await platform.withServer { platformURL in try await simulator.withServer { llm in
-            let gateway = try GatewayProcess(
-                arguments: ["gateway", "--port", "0", "--db", directory + "/state.db"],
+            let gateway = try ChildProcess(
+                executable: hermesExecutable, arguments: ["gateway", "--port", "0", "--db", directory + "/state.db"],
                 environment: [
                     "HERMES_BASE_URL": llm, "API_SERVER_KEY": "k", "TELEGRAM_BOT_TOKEN": "1:t",
                     "TELEGRAM_API_BASE_URL": platformURL,
@@ -82,70 +82,11 @@ struct GatewayProcessTests {
         let path = NSTemporaryDirectory() + "hermes-gateway-\(UUID().uuidString).yaml"
         try "limits: {max_concurent_turns: 4}\n".write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let gateway = try GatewayProcess(arguments: ["gateway", "--config", path], environment: ["HERMES_BASE_URL": "http://127.0.0.1:9/v1"])
+        let gateway = try ChildProcess(executable: hermesExecutable, arguments: ["gateway", "--config", path], environment: ["HERMES_BASE_URL": "http://127.0.0.1:9/v1"])
         let status = await gateway.exitStatus()
         let errors = gateway.standardError
         #expect(status == 2)
         #expect(errors.contains(path))
         #expect(errors.contains("unknown key \"limits.max_concurent_turns\""))
-    }
-}
-
-/// A `hermes` child process whose first output line and exit are awaited without blocking the
-/// test's threads.
-private final class GatewayProcess: Sendable {
-    private let process: Process
-    private let output: Pipe
-    private let errors: Pipe
-
-    init(arguments: [String], environment: [String: String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: hermesExecutable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        output = Pipe()
-        errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        self.process = process
-    }
-
-    /// The URL from the `listening on URL` line.
-    func listeningURL() async throws -> String {
-        let handle = output.fileHandleForReading
-        let line = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var bytes = Data()
-                while true {
-                    let byte = handle.readData(ofLength: 1)
-                    if byte.isEmpty || byte.first == UInt8(ascii: "\n") { break }
-                    bytes.append(byte)
-                }
-                continuation.resume(returning: String(decoding: bytes, as: UTF8.self))
-            }
-        }
-        guard line.hasPrefix("listening on ") else {
-            throw SimulatorError("the gateway printed \"\(line)\" instead of its address; stderr: \(standardError)")
-        }
-        return String(line.dropFirst("listening on ".count))
-    }
-
-    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
-
-    /// Waits for the process to end and returns its exit status.
-    func exitStatus() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                self.process.waitUntilExit()
-                continuation.resume(returning: self.process.terminationStatus)
-            }
-        }
-    }
-
-    /// What it wrote to standard error (read once it has exited).
-    var standardError: String {
-        guard !process.isRunning else { return "(still running)" }
-        return String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     }
 }

@@ -15,7 +15,8 @@ enum MetricsText {
     ]
     static let quantiles: [Double] = [0.5, 0.9, 0.99, 0.999]
 
-    static func render(_ report: RunReport, histograms: [String: Histogram<UInt64>]) -> String {
+    /// The exposition of `report`; `running` marks a run still in progress (`live.prom`).
+    static func render(_ report: RunReport, histograms: [String: Histogram<UInt64>], running: Bool) -> String {
         let scenario = "scenario=\"\(escape(report.scenario.name))\""
         let operations = histograms.keys.sorted()
         var out = ""
@@ -31,6 +32,9 @@ enum MetricsText {
             out += "\(name){\(scenario)} \(number(value))\n"
         }
 
+        family("hermes_bench_run_info", "gauge", "The run these figures belong to (always 1): its state, start and commit.")
+        out += "hermes_bench_run_info{\(scenario),state=\"\(running ? "running" : "finished")\",started_at=\"\(escape(report.startedAt))\","
+            + "commit=\"\(escape(report.gitCommit ?? "unknown"))\"} 1\n"
         family("hermes_bench_latency_seconds", "histogram", "Latency of each operation of the run (turn from its intended start).")
         for operation in operations {
             guard let histogram = histograms[operation] else { continue }

@@ -17,6 +17,9 @@ public struct RunOptions: Sendable {
     public var injection: Injection?
     /// Which of several repeats this run is (from 1), to tell their directories apart.
     public var repetition: Int?
+    /// Keep `live.prom` in the run directory up to date once a second while the workload runs,
+    /// for `hermes-bench serve`. Off by default: rendering it allocates inside the measured process.
+    public var live = false
 
     /// Makes options.
     public init(
@@ -44,8 +47,7 @@ public struct RunResult: Sendable {
 public enum ScenarioRunner {
     /// Runs `scenario`. Throws `ScenarioError` for what the file asks that cannot be run.
     public static func run(_ scenario: Scenario, options: RunOptions) async throws -> RunResult {
-        var target = scenario.target
-        if let url = options.targetURL { target = .url(url) }
+        let target = options.targetURL.map { Scenario.Target.url($0) } ?? scenario.target
         if scenario.workload.channel == .telegram, target != .gateway {
             throw ScenarioError(
                 file: scenario.file, line: 0,
@@ -57,42 +59,59 @@ public enum ScenarioRunner {
         try makeWorkspace(scratch + "/workspace")
         let recorder = RunRecorder(thresholds: scenario.thresholds)
         let started = Date()
+        let directory = runDirectory(scenario: scenario, options: options, started: started)
+        if options.live { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         let measured = try await withTarget(target, scenario: scenario, options: options, scratch: scratch, recorder: recorder) {
             bench, store in
             let before = Measurement.take(store: store)
+            var progress = options.progress
+            if options.live {
+                let clock = ContinuousClock.now
+                progress = { [progress] state in
+                    progress?(state)
+                    let report = makeReport(
+                        scenario: scenario, target: target, options: options, started: started, wall: ContinuousClock.now - clock,
+                        recorder: recorder, before: before, after: Measurement.take(store: store))
+                    let text = MetricsText.render(report, histograms: recorder.snapshot.histograms, running: true)
+                    try? Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/" + liveFile), options: .atomic)
+                }
+            }
             let engine = WorkloadEngine(
                 workload: scenario.workload, seed: scenario.seed, scale: options.scale,
                 target: options.injection.map { InjectedTarget(wrapped: bench, injection: $0) } ?? bench, recorder: recorder,
-                progress: options.progress)
+                progress: progress)
             let wall = await engine.run()
             return (wall, before, Measurement.take(store: store))
         }
         let report = makeReport(
             scenario: scenario, target: target, options: options, started: started, wall: measured.0,
             recorder: recorder, before: measured.1, after: measured.2)
-        let directory = try write(report, recorder: recorder, scenario: scenario, options: options, started: started)
+        try write(report, recorder: recorder, to: directory)
+        try? FileManager.default.removeItem(atPath: directory + "/" + liveFile)
         return RunResult(report: report, directory: directory)
     }
 
+    /// The exposition of a run in progress (`run --live`), next to where `metrics.prom` will be.
+    public static let liveFile = "live.prom"
 
-    static func write(
-        _ report: RunReport, recorder: RunRecorder, scenario: Scenario, options: RunOptions, started: Date
-    ) throws -> String {
+    static func runDirectory(scenario: Scenario, options: RunOptions, started: Date) -> String {
         let stamp = ISO8601DateFormatter.string(
             from: started, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withYear, .withMonth, .withDay, .withTime])
         let name = "\(stamp)-\(scenario.name)" + (options.repetition.map { "-r\($0)" } ?? "")
-        let directory = (options.outputDirectory as NSString).appendingPathComponent(name)
+        return (options.outputDirectory as NSString).appendingPathComponent(name)
+    }
+
+    static func write(_ report: RunReport, recorder: RunRecorder, to directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try ReportJSON.encoder.encode(report).write(to: URL(fileURLWithPath: directory + "/report.json"), options: .atomic)
         try Data(RunSummary.markdown(report).utf8).write(to: URL(fileURLWithPath: directory + "/summary.md"), options: .atomic)
         let state = recorder.snapshot
-        try Data(MetricsText.render(report, histograms: state.histograms).utf8)
+        try Data(MetricsText.render(report, histograms: state.histograms, running: false).utf8)
             .write(to: URL(fileURLWithPath: directory + "/metrics.prom"), options: .atomic)
         for (operation, log) in recorder.intervalLogs {
             try Data(log.text(startedAt: state.runStartDate).utf8)
                 .write(to: URL(fileURLWithPath: directory + "/" + IntervalLog.fileName(for: operation)), options: .atomic)
         }
-        return directory
     }
 }
 
