@@ -71,6 +71,15 @@ public enum Jemalloc {
         return mallctl("opt.tcache", &enabled, &size, nil, 0) == 0 && enabled
     }
 
+    /// Bytes in live allocations now (`stats.allocated`), without the per-class totals of
+    /// `snapshot()`: cheap enough to sample every second of a run.
+    public static func allocatedBytes() -> Int? {
+        guard isAvailable else { return nil }
+        var epoch: UInt64 = 1
+        mallctl("epoch", nil, nil, &epoch, MemoryLayout<UInt64>.size)
+        return read(Int.self, "stats.allocated")
+    }
+
     /// Current figures, or `nil` when jemalloc is not available.
     public static func snapshot() -> AllocationSnapshot? {
         guard isAvailable else { return nil }

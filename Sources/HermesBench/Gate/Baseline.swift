@@ -79,7 +79,7 @@ public struct Baseline: Codable, Sendable {
     /// Every figure a report can give.
     static func figures(of report: RunReport) -> [Figure] {
         var figures: [Figure] = [.errorRate, .throughput, .goodput, .lateStartRate]
-        if report.allocations != nil { figures += [.allocationsPerTurn, .bytesPerTurn] }
+        if report.allocations != nil { figures += [.allocationsPerTurn, .bytesPerTurn, .heapGrowth] }
         for operation in report.latency.keys.sorted() {
             figures += Figure.Statistic.allCases.map { .latency(operation: operation, statistic: $0) }
         }

@@ -51,7 +51,7 @@ extension Gate.Result {
         case .allocationsPerTurn?: return String(format: "%.1f", value)
         case .bytesPerTurn?: return String(format: "%.1f KiB", value / 1024)
         case .throughput?: return String(format: "%.1f/s", value)
-        case .errorRate?, .goodput?, .lateStartRate?: return String(format: "%.3f%%", value * 100)
+        case .errorRate?, .goodput?, .lateStartRate?, .heapGrowth?: return String(format: "%.3f%%", value * 100)
         case nil: return String(format: "%g", value)
         }
     }

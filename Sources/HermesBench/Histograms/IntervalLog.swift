@@ -12,6 +12,8 @@ struct IntervalLog: Sendable {
     /// The operation it records (`turn`, `llm`, `tool.read_file`…).
     let operation: String
     private var lines: [String] = []
+    /// The bytes its lines hold, about: the heap a run's logs take, which `heap_growth` leaves out.
+    private(set) var byteCount = 0
 
     init(operation: String) { self.operation = operation }
 
@@ -22,11 +24,14 @@ struct IntervalLog: Sendable {
     /// Should zlib fail, the line says so as a comment, which readers skip.
     mutating func append(_ histogram: Histogram<UInt64>, from start: Duration, to end: Duration) {
         let stamps = String(format: "%.3f,%.3f,%.3f,", start.seconds, (end - start).seconds, Double(histogram.max) / 1000)
+        let line: String
         do {
-            lines.append(stamps + (try HistogramEncoding.base64Compressed(histogram)))
+            line = stamps + (try HistogramEncoding.base64Compressed(histogram))
         } catch {
-            lines.append("#[interval \(stamps) not encoded: \(error)]")
+            line = "#[interval \(stamps) not encoded: \(error)]"
         }
+        lines.append(line)
+        byteCount += line.utf8.count + MemoryLayout<String>.stride
     }
 
     /// The file's text for a run that started at `start`.

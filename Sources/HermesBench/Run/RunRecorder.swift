@@ -1,5 +1,6 @@
 import Foundation
 import HermesCore
+import HermesStore
 import HermesTelemetry
 import Histogram
 import Synchronization
@@ -39,6 +40,8 @@ public struct TurnTimings: Sendable {
     public var compression: Duration?
     /// And how it ended (`summarized`, `cached`, `fallback`).
     public var compressionOutcome: String?
+    /// A process target: from the process's start until it listened (left out of `overhead`).
+    public var startup: Duration?
 
     /// Makes timings.
     public init(
@@ -82,6 +85,9 @@ public final class RunRecorder: Sendable {
         var phaseMarks: [PhaseMark] = []
         /// Turns that compressed their history first, by outcome.
         var compressions: [String: Int] = [:]
+        /// The live heap outside SQLite (jemalloc's `stats.allocated` minus SQLite's own) at the
+        /// end of each interval.
+        var heapSamples: [Int] = []
     }
 
     /// Per operation, the upper bounds (seconds; `true` when the bound itself is allowed) a turn's
@@ -137,10 +143,13 @@ public final class RunRecorder: Sendable {
                 if let ttft = timings.timeToFirstToken { add(ttft, to: "ttft") }
                 if let model = timings.model {
                     add(model, to: "llm")
-                    let outside = model + (timings.tools ?? .zero) + (timings.delivery ?? .zero) + (timings.compression ?? .zero)
+                    let outside =
+                        model + (timings.tools ?? .zero) + (timings.delivery ?? .zero) + (timings.compression ?? .zero)
+                        + (timings.startup ?? .zero)
                     add(max(actual - outside, .zero), to: "overhead")
                 }
                 if let delivery = timings.delivery { add(delivery, to: "delivery") }
+                if let startup = timings.startup { add(startup, to: "startup") }
                 if let compression = timings.compression {
                     add(compression, to: "compression")
                     state.compressions[timings.compressionOutcome ?? "unknown", default: 0] += 1
@@ -183,7 +192,12 @@ public final class RunRecorder: Sendable {
     /// Ends the current interval at `end`: each operation that recorded something in it gets
     /// a line in its interval log (encoded outside the lock the request tasks take).
     func closeInterval(at end: ContinuousClock.Instant = .now) {
+        // SQLite's page caches fill up to their configured bound as the database grows, and the
+        // run's own interval logs grow by a line a second; neither is what a leak looks like.
+        let logBytes = logs.withLock { $0.values.reduce(0) { $0 + $1.byteCount } }
+        let heap = Jemalloc.allocatedBytes().map { $0 - SQLiteMemory.bytesInUse - logBytes }
         let (histograms, from, to) = state.withLock { state in
+            if let heap { state.heapSamples.append(heap) }
             defer {
                 state.interval = [:]
                 state.intervalStart = end
@@ -196,6 +210,18 @@ public final class RunRecorder: Sendable {
                 logs[operation, default: IntervalLog(operation: operation)].append(histogram, from: from, to: to)
             }
         }
+    }
+
+    /// How much the live heap grew over the run: the median of its last fifth of samples over the
+    /// median of its second fifth, minus 1 (the first fifth is warm-up: caches and pools filling).
+    /// Medians, so that the requests in flight at one instant do not decide it. Nil under 10 samples.
+    static func heapGrowth(_ samples: [Int]) -> Double? {
+        guard samples.count >= 10 else { return nil }
+        let fifth = samples.count / 5
+        func median(_ slice: ArraySlice<Int>) -> Double { Double(slice.sorted()[slice.count / 2]) }
+        let early = median(samples[fifth..<(2 * fifth)])
+        let late = median(samples[(samples.count - fifth)...])
+        return early > 0 ? late / early - 1 : nil
     }
 
     /// The interval logs so far, by operation.

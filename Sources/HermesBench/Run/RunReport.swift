@@ -171,6 +171,12 @@ public struct RunReport: Codable, Sendable {
         public var residentBytesAfter: Int
         /// Whether thread caches were on (their counts reach the totals late; see Jemalloc).
         public var threadCache: Bool
+        /// How much the live heap grew from early in the run to its end (a fraction; see
+        /// `RunRecorder.heapGrowth`); absent for runs under 10 seconds.
+        public var heapGrowth: Double?
+        /// The live heap outside SQLite and the run's interval logs (jemalloc's `stats.allocated`
+        /// minus `sqlite3_memory_used` and the logs' text) at the end of each second of the workload.
+        public var heapSamples: [Int]
         /// The same, phase by phase (one phase for a closed workload).
         public var phases: [PhaseAllocations]
     }
@@ -243,6 +249,7 @@ public struct RunReport: Codable, Sendable {
         case .throughput: throughputPerSecond
         case .goodput: goodput
         case .lateStartRate: counts.requests == 0 ? 0 : Double(counts.lateStarts) / Double(counts.requests)
+        case .heapGrowth: allocations?.heapGrowth
         }
     }
 }

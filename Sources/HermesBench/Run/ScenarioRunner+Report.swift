@@ -35,17 +35,18 @@ extension ScenarioRunner {
         let failures = state.errors.values.reduce(0, +) + state.rejected
         let scheduled = state.scheduled ?? state.requests
         var allocations: RunReport.Allocations?
-        if case .url = target {} else if let start = before.allocation, let end = after.allocation {
+        if target.isInProcess, let start = before.allocation, let end = after.allocation {
             let delta = end.delta(since: start)
             let turns = Double(max(state.completed, 1))
             allocations = RunReport.Allocations(
                 mallocCalls: delta.mallocCalls, bytes: delta.cumulativeBytes, perTurn: Double(delta.mallocCalls) / turns,
                 bytesPerTurn: Double(delta.cumulativeBytes) / turns, allocatedBytesAfter: end.allocated,
                 activeBytesAfter: end.active, residentBytesAfter: end.resident, threadCache: Jemalloc.threadCacheEnabled,
+                heapGrowth: RunRecorder.heapGrowth(state.heapSamples), heapSamples: state.heapSamples,
                 phases: phaseAllocations(state.phaseMarks))
         }
         var process: RunReport.ProcessFigures?
-        if case .url = target {} else if let start = before.process, let end = after.process {
+        if target.isInProcess, let start = before.process, let end = after.process {
             process = RunReport.ProcessFigures(
                 cpuUserSeconds: end.cpuUserSeconds - start.cpuUserSeconds,
                 cpuSystemSeconds: end.cpuSystemSeconds - start.cpuSystemSeconds, peakResidentBytes: end.peakResidentBytes,
@@ -66,6 +67,7 @@ extension ScenarioRunner {
             case .agent: "agent"
             case .gateway: "gateway"
             case .store: "store"
+            case .process: "process"
             case .url(let url): url
             }
         var report = RunReport(

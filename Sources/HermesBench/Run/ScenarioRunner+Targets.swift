@@ -30,6 +30,16 @@ extension ScenarioRunner {
                 await store.close()
                 throw error
             }
+        case .process:
+            let executable = ProcessTarget.siblingExecutable
+            guard FileManager.default.isExecutableFile(atPath: executable) else {
+                throw ScenarioError(
+                    file: scenario.file, line: 0,
+                    "target: process starts the hermes executable beside hermes-bench, and there is none at \(executable); build both (swift build)")
+            }
+            return try await withSimulators(scenario) { llm, web in
+                try await body(ProcessTarget(executable: executable, llm: llm, web: web, scratch: scratch, recorder: recorder), nil)
+            }
         case .agent:
             return try await withSimulators(scenario) { llm, web in
                 // The turn loop has no admission limit here; neither does its model client.

@@ -12,6 +12,9 @@ public struct Scenario: Sendable {
         case gateway
         /// The session store alone.
         case store
+        /// The `hermes gateway` executable, started afresh for each request and stopped after
+        /// it: process start to first answer (cold start).
+        case process
         /// Any server that speaks the OpenAI-compatible API.
         case url(String)
     }
@@ -42,6 +45,17 @@ public struct Scenario: Sendable {
     public var thresholds: [Threshold]
     /// Allowed regressions against the baseline.
     public var gate: [GateRule]
+}
+
+extension Scenario.Target {
+    /// Whether the runtime measured runs in hermes-bench's own process, so that its allocations
+    /// and process figures are the run's.
+    public var isInProcess: Bool {
+        switch self {
+        case .agent, .gateway, .store: true
+        case .process, .url: false
+        }
+    }
 }
 
 /// The admission limits of the in-process gateway (`gateway:` in the file), as in the gateway's
@@ -142,6 +156,8 @@ public enum Figure: Sendable, Hashable, CustomStringConvertible {
     /// Requests the generator started more than 1 ms late, over all requests (the open model's
     /// schedule outran the generator).
     case lateStartRate
+    /// How much the live heap grew from early in the run to its end (a fraction).
+    case heapGrowth
 
     /// The statistics of a latency histogram.
     public enum Statistic: String, Sendable, Hashable, CaseIterable {
@@ -159,14 +175,14 @@ public enum Figure: Sendable, Hashable, CustomStringConvertible {
     /// Operations with a latency histogram; `tool.<name>` is one per tool.
     public static let operations = [
         "turn", "turn.uncorrected", "turn.prefilled", "turn.fresh", "ttft", "overhead", "llm", "delivery", "store.commit",
-        "compression",
+        "compression", "startup", "shutdown",
     ]
 
     /// The figure a name stands for (`turn.p99`, `allocs_per_turn`), or nil.
     public init?(name: String) {
         let scalars: [String: Figure] = [
             "error_rate": .errorRate, "allocs_per_turn": .allocationsPerTurn, "bytes_per_turn": .bytesPerTurn,
-            "throughput": .throughput, "goodput": .goodput, "late_start_rate": .lateStartRate,
+            "throughput": .throughput, "goodput": .goodput, "late_start_rate": .lateStartRate, "heap_growth": .heapGrowth,
         ]
         if let figure = scalars[name] {
             self = figure
@@ -192,6 +208,7 @@ public enum Figure: Sendable, Hashable, CustomStringConvertible {
         case .throughput: "throughput"
         case .goodput: "goodput"
         case .lateStartRate: "late_start_rate"
+        case .heapGrowth: "heap_growth"
         }
     }
 }
@@ -242,6 +259,7 @@ extension Scenario {
             case .agent: "agent"
             case .gateway: "gateway (\(workload.channel.rawValue))"
             case .store: "store"
+            case .process: "process (hermes gateway, started per request)"
             case .url(let url): url
             }
         let load: String =

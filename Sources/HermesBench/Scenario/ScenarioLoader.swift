@@ -114,6 +114,10 @@ struct ScenarioParser {
             throw reader.error(node, "compression: configures the runtime's agents and needs target: agent or gateway; remove it")
         }
         let workload = try self.workload(try required("workload", "{model: open, phases: [{duration: 10s, rate: 100/s}]}"))
+        if target == .process, case .open = workload.model {
+            throw reader.error(
+                top["workload"], "target: process starts the gateway for each request and needs the closed model, e.g. {model: closed, users: 1, requests: 10, duration: 5m}")
+        }
         if workload.channel == .telegram, target != .gateway {
             throw reader.error(top["workload"], "workload.via: telegram needs target: gateway (only the in-process gateway has a platform simulator)")
         }
@@ -138,10 +142,11 @@ struct ScenarioParser {
         case "agent": return .agent
         case "gateway": return .gateway
         case "store": return .store
+        case "process": return .process
         default:
             if text.hasPrefix("url:") { return try url(text.dropFirst(4).trimmingCharacters(in: .whitespaces), node: node) }
             if text.hasPrefix("http://") || text.hasPrefix("https://") { return try url(text, node: node) }
-            throw reader.error(node, "target \"\(text)\" is not one of agent, gateway, store, or {url: http://HOST:PORT}")
+            throw reader.error(node, "target \"\(text)\" is not one of agent, gateway, store, process, or {url: http://HOST:PORT}")
         }
     }
 

@@ -50,7 +50,7 @@ extension ScenarioParser {
         }
         throw reader.error(
             key,
-            "\(section): \"\(name)\" is not a figure — use OPERATION.STATISTIC (operations: \(Figure.operations.joined(separator: ", ")), tool.NAME; e.g. turn.p99) or error_rate, allocs_per_turn, bytes_per_turn, throughput, goodput, late_start_rate")
+            "\(section): \"\(name)\" is not a figure — use OPERATION.STATISTIC (operations: \(Figure.operations.joined(separator: ", ")), tool.NAME; e.g. turn.p99) or error_rate, allocs_per_turn, bytes_per_turn, throughput, goodput, late_start_rate, heap_growth")
     }
 
     /// A bound in the figure's base unit.
@@ -59,7 +59,7 @@ extension ScenarioParser {
         let parsed: Double?
         switch figure {
         case .latency: parsed = Duration(parsing: text)?.seconds
-        case .errorRate, .goodput, .lateStartRate: parsed = Percent(parsing: text).map(\.fraction)
+        case .errorRate, .goodput, .lateStartRate, .heapGrowth: parsed = Percent(parsing: text).map(\.fraction)
         case .allocationsPerTurn: parsed = Double(text).flatMap { $0 >= 0 ? $0 : nil }
         case .bytesPerTurn: parsed = ByteSize(parsing: text)?.bytes ?? Double(text)
         case .throughput: parsed = Rate(parsing: text)?.perSecond
@@ -76,6 +76,7 @@ extension ScenarioParser {
         case .errorRate: "0.5%"
         case .goodput: "99%"
         case .lateStartRate: "1%"
+        case .heapGrowth: "10%"
         case .allocationsPerTurn: "4000"
         case .bytesPerTurn: "256KiB"
         case .throughput: "500/s"
