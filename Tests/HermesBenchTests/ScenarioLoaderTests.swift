@@ -156,4 +156,22 @@ import Testing
         }
         #expect(names.count == files.count)
     }
+
+    /// The suite the README lists, each with a committed baseline made under the file's current
+    /// seed and gate rules.
+    @Test func theSuiteHasABaselineForEveryScenario() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let suite = ["smoke", "steady-load", "webhook-flood", "compression-burst", "store-write-storm", "tool-fanout", "cold-start", "soak"]
+        for name in suite {
+            let scenario = try ScenarioLoader.load(path: repository.appendingPathComponent("Scenarios/\(name).yaml").path)
+            let baseline = try Baseline.load([repository.appendingPathComponent("Reports/baselines/\(name).json").path])
+            #expect(baseline.scenario.name == name && baseline.scenario.seed == scenario.seed && baseline.scenario.scale == 1)
+            #expect(baseline.injection == nil && baseline.gitCommit != nil)
+            for rule in scenario.gate {
+                #expect(baseline.figures[rule.figure.description] != nil, "\(name): the baseline lacks \(rule.figure), which gate: names")
+            }
+            #expect(Set(baseline.gate.map(\.figure)) == Set(scenario.gate.map(\.figure.description)), "\(name): gate rules changed since the baseline")
+        }
+    }
 }
