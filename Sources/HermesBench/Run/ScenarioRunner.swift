@@ -61,6 +61,9 @@ public enum ScenarioRunner {
         let started = Date()
         let directory = runDirectory(scenario: scenario, options: options, started: started)
         if options.live { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        // A run that fails leaves no directory behind: no live exposition, no half-written report.
+        var finished = false
+        defer { if !finished { try? FileManager.default.removeItem(atPath: directory) } }
         let measured = try await withTarget(target, scenario: scenario, options: options, scratch: scratch, recorder: recorder) {
             bench, store in
             let before = Measurement.take(store: store)
@@ -88,6 +91,7 @@ public enum ScenarioRunner {
             recorder: recorder, before: measured.1, after: measured.2)
         try write(report, recorder: recorder, to: directory)
         try? FileManager.default.removeItem(atPath: directory + "/" + liveFile)
+        finished = true
         return RunResult(report: report, directory: directory)
     }
 
