@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HermesBench
 import HermesCore
 import HermesSimulators
 import Hummingbird
@@ -29,16 +30,26 @@ struct SimCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Behaviour file (YAML or JSON): latency, speed, tool calls, errors.")
         var config: String?
 
+        @Option(name: .long, help: "Behave as the llm: section (and seed) of this scenario file says, for a url target's server.")
+        var scenario: String?
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port \(port) is not a port; use 0...65535") }
+            if config != nil, scenario != nil { throw ValidationError("give --config or --scenario, not both") }
         }
 
         func run() async throws {
             let settings: LLMSimulatorConfig
             do {
-                settings = try config.map(LLMSimulatorConfig.load(path:)) ?? LLMSimulatorConfig()
+                if let scenario {
+                    settings = try ScenarioLoader.load(path: scenario).llm
+                } else {
+                    settings = try config.map(LLMSimulatorConfig.load(path:)) ?? LLMSimulatorConfig()
+                }
             } catch let error as SimulatorError {
                 throw ValidationError(error.message)
+            } catch let error as ScenarioError {
+                throw ValidationError("\(error)")
             }
             let simulator = LLMSimulator(config: settings)
             let host = self.host

@@ -3,7 +3,8 @@ import Testing
 
 /// The acceptance of `hermes-bench gate`, end to end with the real executable: an unchanged
 /// build passes twice, an injected 20 ms sleep per turn (with repeats) and injected allocations
-/// per turn each fail it, naming the figure.
+/// per turn each fail it, naming the figure. The sleep is more than half a turn here (a 10 ms
+/// model, a debug build), and the rule allows +30%, so the test holds on a busy machine too.
 ///
 /// Each run is its own process with `MALLOC_CONF=tcache:false` (exact allocation counts), and the
 /// runs of the sets alternate, so that any drift of the shared machine hits every set alike.
@@ -20,7 +21,7 @@ struct GateRegressionTests {
           error_rate: "< 1%"
         gate:
           allocs_per_turn: +2%
-          turn.p50: +50%
+          turn.p50: +30%
         """
 
     static var executable: String {
@@ -39,7 +40,9 @@ struct GateRegressionTests {
         let sets: [(name: String, injection: [String])] = [
             ("baseline", []), ("unchanged-1", []), ("unchanged-2", []), ("slow", ["--inject-delay", "20ms"]),
         ]
-        for round in 1...3 {
+        // Five runs a set: with 5 against 5 the test can tell a shift without every run of one set
+        // beating every run of the other, so a busy moment of the machine does not decide it.
+        for round in 1...5 {
             for set in sets {
                 let (status, output) = try await hermesBench(["run", file, "--out", "\(directory)/\(set.name)"] + set.injection)
                 try #require(status == 0, "run \(round) of \(set.name) failed: \(output)")
@@ -50,7 +53,7 @@ struct GateRegressionTests {
 
         let baseline = directory + "/gate-check.json"
         let (written, writeOutput) = try await hermesBench(["gate", "--baseline", baseline, "--update-baseline", "\(directory)/baseline"])
-        #expect(written == 0 && writeOutput.contains("from 3 runs"), "\(writeOutput)")
+        #expect(written == 0 && writeOutput.contains("from 5 runs"), "\(writeOutput)")
 
         for unchanged in ["unchanged-1", "unchanged-2"] {
             let (status, output) = try await hermesBench(["gate", "--baseline", baseline, "\(directory)/\(unchanged)"])
