@@ -1,4 +1,5 @@
 import Foundation
+import HermesCore
 
 /// The figures of one or more runs of one scenario (repeats), side by side: what a baseline file
 /// (`Reports/baselines/<scenario>.json`) holds, and what `gate` and `compare` make of run
@@ -159,19 +160,7 @@ public struct Baseline: Codable, Sendable {
             if probe.figures != nil { return .baseline(try ReportJSON.decoder.decode(Baseline.self, from: data)) }
             return .reports([try ReportJSON.decoder.decode(RunReport.self, from: data)])
         } catch {
-            throw InputError(description: "\(path): \(describe(error))")
-        }
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        guard let error = error as? DecodingError else { return "\(error)" }
-        switch error {
-        case .keyNotFound(let key, let context):
-            return "the key \(context.codingPath.map(\.stringValue).joined(separator: ".")).\(key.stringValue) is missing"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            return "at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
-        @unknown default:
-            return "\(error)"
+            throw InputError(description: "\(path): \((error as? DecodingError)?.shortDescription ?? "\(error)")")
         }
     }
 

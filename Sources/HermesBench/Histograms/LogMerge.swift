@@ -72,10 +72,7 @@ public struct LogMerge: Sendable {
         guard let (firstPath, first) = all.first else {
             throw MergeError(description: "\(files.map(\.path).joined(separator: ", ")): no interval to merge for \(name)")
         }
-        var total = Histogram<UInt64>(
-            lowestDiscernibleValue: first.histogram.lowestDiscernibleValue, highestTrackableValue: first.histogram.highestTrackableValue,
-            numberOfSignificantValueDigits: first.histogram.numberOfSignificantValueDigits)
-        total.autoResize = true
+        var total = Self.emptyLike(first.histogram)
         for (path, interval) in all {
             let histogram = interval.histogram
             guard histogram.numberOfSignificantValueDigits == total.numberOfSignificantValueDigits,
