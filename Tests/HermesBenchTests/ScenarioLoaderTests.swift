@@ -143,9 +143,10 @@ import Testing
 }
 
 @Suite struct ShippedScenarioTests {
-    @Test func everyScenarioInTheRepositoryIsValid() throws {
+    @Test(arguments: ["Scenarios", "Scenarios/peer"])
+    func everyScenarioInTheRepositoryIsValid(directory: String) throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Scenarios")
+            .deletingLastPathComponent().appendingPathComponent(directory)
         let files = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasSuffix(".yaml") }
         #expect(files.count >= 5)
         var names = Set<String>()

@@ -60,6 +60,12 @@ struct LLMSimulatorConfigTests {
         #expect(plan.firstToken == .milliseconds(500) && plan.tokens.count == 40)
         let chat = behavior.plan(SimulatedRequest(messages: [.system("You are Hermes."), .user("hi")]), index: 1, using: &generator)
         #expect(chat.firstToken == .milliseconds(10) && chat.tokens.count == 3)
+        // The Python hermes-agent sends its summary prompt as the request's only, user, message.
+        let python = SimulatedRequest(messages: [.user("You are a summarization agent creating a context checkpoint. ...")])
+        #expect(behavior.plan(python, index: 2, using: &generator).firstToken == .milliseconds(500))
+        let simulator = LLMSimulator(config: config)
+        for request in [summary, python, SimulatedRequest(messages: [.user("hi")])] { _ = simulator.nextPlan(for: request) }
+        #expect(simulator.stats().summaryRequests == 2 && simulator.stats().requests == 3)
 
         let failing = try LLMSimulatorConfig.parse("summary_requests: {match: summarise, status: 503}")
         let failed = LLMBehavior(config: failing).plan(

@@ -1,6 +1,9 @@
+import AsyncHTTPClient
+import Foundation
 import HermesCore
 import HermesLLM
 import HermesSimulators
+import NIOCore
 import Synchronization
 import Testing
 
@@ -84,6 +87,27 @@ struct LLMClientIntegrationTests {
             let stats = simulator.stats()
             #expect(stats.requests == 2)
             #expect(stats.injectedErrors == 1)
+        }
+    }
+
+    @Test("GET /sim/requests shows the last requests' bodies, oldest first, and keeps no more than its limit")
+    func recentRequests() async throws {
+        var config = LLMSimulatorConfig()
+        config.firstToken = .init(median: .zero)
+        let simulator = LLMSimulator(config: config)
+        try await simulator.withServer { baseURL in
+            let client = OpenAIClient(configuration: .init(baseURL: baseURL))
+            let count = LLMSimulator.recentLimit + 3
+            for turn in 1...count {
+                _ = try await client.complete(ChatRequest(messages: [.user("turn \(turn)")], stream: false))
+            }
+            let url = baseURL.replacingOccurrences(of: "/v1", with: "/sim/requests")
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            let requests = try JSONDecoder().decode([SimulatedRequest].self, from: Data(String(buffer: body).utf8))
+            #expect(requests.count == LLMSimulator.recentLimit)
+            #expect(requests.first?.messages.last?.content == "turn 4")
+            #expect(requests.last?.messages.last?.content == "turn \(count)")
         }
     }
 

@@ -21,17 +21,21 @@ def rows_for(results):
         turns = max(line["completed"], 1)
         latency = line["turn"]
         model_per_turn = line["model_busy_seconds"] / turns
+        # A quantile's turn is a chat turn (compressing ones are few), so it sheds the chat calls only.
+        chat_per_turn = (line["model_busy_seconds"] - line.get("summary_busy_seconds", 0)) / turns
         by_side[line["side"]].append({
             "startup": line["startup_seconds"],
+            "startup_cpu": line.get("startup_cpu_seconds", 0),
             "throughput": line["throughput_per_second"],
             "turn_p50": latency.get("p50", 0), "turn_p99": latency.get("p99", 0),
             "overhead_mean": latency.get("mean", 0) - model_per_turn,
-            "overhead_p50": latency.get("p50", 0) - model_per_turn,
-            "overhead_p99": latency.get("p99", 0) - model_per_turn,
+            "overhead_p50": latency.get("p50", 0) - chat_per_turn,
+            "overhead_p99": latency.get("p99", 0) - chat_per_turn,
             "cpu_per_turn": line["cpu_seconds"] / turns,
             "rss": line["peak_rss_bytes"],
             "errors": line["error_rate"],
             "model_calls_per_turn": line["model_requests"] / turns,
+            "summaries": line.get("summary_requests", 0),
             "line": line,
         })
     return by_side
@@ -45,16 +49,18 @@ percent = lambda v: f"{v * 100:.2f}%"
 calls = lambda v: f"{v:.2f}"
 figures = [
     ("start-up (process start → first answered turn)", "startup", seconds, False),
+    ("CPU to start (first turn included)", "startup_cpu", seconds, False),
     ("turns/s at this concurrency", "throughput", rate, True),
     ("turn p50", "turn_p50", ms, False),
     ("turn p99", "turn_p99", ms, False),
     ("overhead mean (turn − model time)", "overhead_mean", ms, False),
-    ("overhead p50 (turn p50 − mean model time)", "overhead_p50", ms, False),
-    ("overhead p99 (turn p99 − mean model time)", "overhead_p99", ms, False),
+    ("overhead p50 (turn p50 − mean chat model time)", "overhead_p50", ms, False),
+    ("overhead p99 (turn p99 − mean chat model time)", "overhead_p99", ms, False),
     ("CPU per turn", "cpu_per_turn", ms, False),
     ("peak RSS", "rss", mib, False),
     ("error rate", "errors", percent, False),
     ("model calls per turn", "model_calls_per_turn", calls, False),
+    ("compression summaries in the run", "summaries", lambda v: f"{v:.0f}", False),
 ]
 
 sections = []
@@ -69,10 +75,14 @@ for results_file in sorted(root.glob("*/results.jsonl")):
     machine = machine or sample["machine"]
     commit = commit or sample.get("git_commit")
     table = ["| figure | Python 0.19.0 | Swift | Swift's advantage |", "|---|---:|---:|---:|"]
+    # A run of one turn (cold-start) measures starting; its turn figures would be one sample.
+    one_turn = all(r["line"]["completed"] <= 1 for side in sides.values() for r in side)
     for title, key, fmt, higher_better in figures:
+        if one_turn and key not in ("startup", "startup_cpu", "rss", "errors"):
+            continue
         py_text, py = spread([r[key] for r in sides["python"]], fmt)
         sw_text, sw = spread([r[key] for r in sides["swift"]], fmt)
-        if key in ("errors", "model_calls_per_turn"):
+        if key in ("errors", "model_calls_per_turn", "summaries"):
             advantage = ""
         elif higher_better:
             advantage = f"{sw / py:.1f}×" if py > 0 else "–"
@@ -101,9 +111,12 @@ How the figures are made: `hermes-bench run SCENARIO --target URL` drives each s
 is under `Reports/peer/NAME/python|swift/`); CPU seconds and peak RSS (`VmHWM`) of the server
 process come from `/proc` around the run; model time is the simulator's own busy time over the
 run. Neither server's per-turn model time is visible to the client, so overhead p50/p99 subtract
-the mean model time per turn from the turn's quantiles — exact when every turn costs the model
-the same (the peer scenarios use a constant latency and reply length). Start-up is measured by
-polling with a chat turn every 50 ms (resolution about 50 ms).
+the mean chat model time per turn (compression summaries left out) from the turn's quantiles —
+exact when every chat call costs the model the same, as in the peer scenarios (constant latency
+and reply length). In long-session the p99 turns are the compressing ones, so their overhead
+includes the summary call (500 ms on both sides). Start-up is measured by
+polling with a chat turn every 10 ms from one process (resolution about 10 ms); its CPU is the
+server's own CPU time over that span.
 
 Reproduce: `scripts/peer/setup && scripts/peer/run Scenarios/peer/concurrent-32.yaml`.
 

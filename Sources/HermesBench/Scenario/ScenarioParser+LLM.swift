@@ -67,8 +67,9 @@ extension ScenarioParser {
         let members = try reader.mapping(node, at: path, allowed: ["match", "first_token", "reply_tokens", "status"])
         var rule = LLMSimulatorConfig.SummaryRule()
         if let match = members["match"] {
-            rule.match = try reader.string(match, at: "\(path).match")
-            guard !rule.match.isEmpty else { throw reader.error(match, "\(path).match is empty; write text of the summary prompt") }
+            let text = try reader.string(match, at: "\(path).match")
+            guard !text.isEmpty else { throw reader.error(match, "\(path).match is empty; write text of the summary prompt") }
+            rule.match = text
         }
         if let first = members["first_token"] { rule.firstToken = try latency(first, at: "\(path).first_token") }
         if let tokens = members["reply_tokens"] { rule.replyTokens = try reader.intRange(tokens, at: "\(path).reply_tokens", atLeast: 1) }

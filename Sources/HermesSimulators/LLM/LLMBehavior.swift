@@ -58,6 +58,8 @@ public struct ReplyPlan: Sendable {
     public var interToken: Duration
     /// The prompt's estimated size.
     public var promptTokens: Int
+    /// Whether this answers a context-compression summary request.
+    public var isSummary = false
 
     /// The reply text.
     public var text: String { tokens.joined() }
@@ -87,6 +89,7 @@ public struct LLMBehavior: Sendable {
             promptTokens: estimator.tokens(in: request.messages)
         )
         if let rule = config.summaryRequests, rule.matches(request) {
+            plan.isSummary = true
             plan.firstToken = rule.firstToken.sample(using: &generator)
             if let status = rule.status { plan.outcome = .fail(.init(kind: .status, status: status)) }
             plan.tokens = words(Int.random(in: rule.replyTokens, using: &generator), using: &generator)

@@ -17,7 +17,7 @@ private func cutConnection() async throws -> Never {
 extension LLMSimulator {
     func plainResponse(plan: ReplyPlan, id: String, start: ContinuousClock.Instant) async -> Response {
         try? await Task.sleep(until: start + plan.generationTime)
-        defer { recordBusy(since: start) }
+        defer { recordBusy(since: start, for: plan) }
         if case .fail(let rule) = plan.outcome {
             switch rule.kind {
             case .malformed:
@@ -66,7 +66,7 @@ extension LLMSimulator {
         // A reply with tool calls streams no text unless the text was scripted.
         let tokens = plan.toolCalls.isEmpty || behavior.config.replyText != nil ? plan.tokens : []
         let body = ResponseBody { writer in
-            defer { self.recordBusy(since: start) }
+            defer { self.recordBusy(since: start, for: plan) }
             try await Task.sleep(until: start + plan.firstToken)
             try await writer.write(ByteBuffer(string: prefix + #"{"role":"assistant","content":""},"finish_reason":null}]}"# + "\n\n"))
             let cutAt = kind == .truncate ? max(tokens.count / 2, 1) : Int.max

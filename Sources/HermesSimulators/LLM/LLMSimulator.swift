@@ -11,7 +11,7 @@ import Synchronization
 /// tool calls and failures follow an `LLMSimulatorConfig`.
 ///
 /// Routes: `POST /v1/chat/completions` (streamed or not), `GET /v1/models`, `GET /health`,
-/// `GET /sim/stats` (its counters as JSON). Decisions come from one seeded generator drawn in
+/// `GET /sim/stats` (its counters as JSON), `GET /sim/requests` (the last requests' bodies). Decisions come from one seeded generator drawn in
 /// arrival order, so a sequential workload with the same seed gets the same answers.
 public final class LLMSimulator: Sendable {
     /// The decision engine.
@@ -23,7 +23,13 @@ public final class LLMSimulator: Sendable {
         var generator: SeededGenerator
         var nextIndex = 0
         var stats = LLMSimulatorStats()
+        /// The bodies of the last `recentLimit` requests, oldest first.
+        var recent: [ByteBuffer] = []
     }
+
+    /// How many request bodies `GET /sim/requests` keeps: enough to see what a runtime sent for
+    /// its last turns (a model call, a title, a summary), bounded whatever the load.
+    public static let recentLimit = 32
 
     /// Makes a simulator; nothing listens until `makeApplication` is run or `withServer` is called.
     public init(config: LLMSimulatorConfig = LLMSimulatorConfig(), logger: Logger? = nil) {
@@ -38,6 +44,12 @@ public final class LLMSimulator: Sendable {
     /// The counters so far.
     public func stats() -> LLMSimulatorStats { state.withLock { $0.stats } }
 
+    /// The last requests' bodies (at most `recentLimit`), oldest first, as a JSON array.
+    public func recentRequests() -> String {
+        let bodies = state.withLock { $0.recent }
+        return "[" + bodies.map { String(buffer: $0) }.joined(separator: ",") + "]"
+    }
+
     /// Zeroes the counters (the random sequence goes on).
     public func resetStats() { state.withLock { $0.stats = LLMSimulatorStats() } }
 
@@ -49,6 +61,7 @@ public final class LLMSimulator: Sendable {
             let plan = behavior.plan(request, index: index, using: &state.generator)
             state.stats.requests += 1
             if request.stream == true { state.stats.streamedRequests += 1 }
+            if plan.isSummary { state.stats.summaryRequests += 1 }
             state.stats.promptTokens += plan.promptTokens
             if case .fail = plan.outcome {
                 state.stats.injectedErrors += 1
@@ -60,9 +73,12 @@ public final class LLMSimulator: Sendable {
         }
     }
 
-    func recordBusy(since start: ContinuousClock.Instant) {
+    func recordBusy(since start: ContinuousClock.Instant, for plan: ReplyPlan) {
         let elapsed = (ContinuousClock.now - start).seconds
-        state.withLock { $0.stats.busySeconds += elapsed }
+        state.withLock { state in
+            state.stats.busySeconds += elapsed
+            if plan.isSummary { state.stats.summaryBusySeconds += elapsed }
+        }
     }
 
     /// The server as a Hummingbird application; `onRunning` gets the bound port (useful with
@@ -99,6 +115,7 @@ public final class LLMSimulator: Sendable {
             let data = try JSONEncoder().encode(self.stats())
             return Self.jsonResponse(String(decoding: data, as: UTF8.self))
         }
+        router.get("/sim/requests") { _, _ in Self.jsonResponse(self.recentRequests()) }
         router.post("/v1/chat/completions") { request, _ in
             var request = request
             let body = try await request.collectBody(upTo: 64 << 20)
@@ -120,9 +137,13 @@ public final class LLMSimulator: Sendable {
             return Self.errorResponse(status: 400, message: "invalid request body", type: "invalid_request_error")
         }
         let plan = nextPlan(for: parsed)
+        state.withLock { state in
+            if state.recent.count == Self.recentLimit { state.recent.removeFirst() }
+            state.recent.append(body)
+        }
         let id = "chatcmpl-sim-\(UInt32.random(in: 0...UInt32.max))"
         if case .fail(let rule) = plan.outcome, rule.kind == .status {
-            recordBusy(since: start)
+            recordBusy(since: start, for: plan)
             var response = Self.errorResponse(
                 status: rule.status, message: "simulated error \(rule.status)",
                 type: rule.status == 429 ? "rate_limit_error" : "server_error")

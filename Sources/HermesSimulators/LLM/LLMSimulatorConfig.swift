@@ -19,7 +19,7 @@ import Yams
 /// errors:
 ///   - {kind: status, status: 429, rate: 0.01, retry_after: 1s}
 ///   - {kind: truncate, first: 1}                     # the first request's stream is cut mid-event
-/// summary_requests:          # context-compression summary calls, told by their system prompt
+/// summary_requests:          # context-compression summary calls, told by their first message
 ///   {match: "handoff summar", first_token: 500ms, reply_tokens: {min: 60, max: 60}, status: 503}
 /// ```
 public struct LLMSimulatorConfig: Sendable, Hashable {
@@ -125,12 +125,14 @@ public struct LLMSimulatorConfig: Sendable, Hashable {
 }
 
 extension LLMSimulatorConfig {
-    /// Summary requests (a context compression's), recognised by their system prompt and answered
+    /// Summary requests (a context compression's), recognised by their first message and answered
     /// with their own latency and length, or failed: a summary of a long span takes longer than
     /// a chat reply, and a benchmark of compression needs to say how much longer.
     public struct SummaryRule: Sendable, Hashable {
-        /// Text the request's system prompt contains (Hermes' summary prompt by default).
-        public var match: String
+        /// Text the request's first message contains; `nil` recognises the summary prompts of both
+        /// Hermes for Swift (a system prompt) and the Python hermes-agent (its only message), so
+        /// that one simulator serves both sides of a peer comparison.
+        public var match: String?
         /// Time to the first token.
         public var firstToken: LatencyDistribution
         /// Summary length in tokens.
@@ -140,7 +142,7 @@ extension LLMSimulatorConfig {
 
         /// Makes a rule.
         public init(
-            match: String = "handoff summar", firstToken: LatencyDistribution = .init(median: .milliseconds(500)),
+            match: String? = nil, firstToken: LatencyDistribution = .init(median: .milliseconds(500)),
             replyTokens: ClosedRange<Int> = 60...60, status: Int? = nil
         ) {
             self.match = match
@@ -149,9 +151,14 @@ extension LLMSimulatorConfig {
             self.status = status
         }
 
+        /// Text that opens each runtime's summary prompt, and no chat request.
+        static let knownPrompts = ["You write handoff summaries", "You are a summarization agent creating a context checkpoint"]
+
         /// Whether `request` is a summary request.
         func matches(_ request: SimulatedRequest) -> Bool {
-            request.messages.first { $0.role == .system }?.content?.contains(match) == true
+            guard let first = request.messages.first?.content else { return false }
+            if let match { return first.contains(match) }
+            return Self.knownPrompts.contains { first.contains($0) }
         }
     }
 

@@ -7,6 +7,8 @@ public struct LLMSimulatorStats: Sendable, Hashable, Codable {
     public var streamedRequests = 0
     /// Requests that got an injected failure.
     public var injectedErrors = 0
+    /// Of the requests, context-compression summaries (told by `summary_requests`).
+    public var summaryRequests = 0
     /// Estimated prompt tokens received.
     public var promptTokens = 0
     /// Tokens generated.
@@ -16,6 +18,8 @@ public struct LLMSimulatorStats: Sendable, Hashable, Codable {
     /// Total time requests spent in the simulator, from the request's body being read to its
     /// last byte being written, in seconds.
     public var busySeconds = 0.0
+    /// Of that, the time spent on summary requests.
+    public var summaryBusySeconds = 0.0
 
     /// No activity.
     public init() {}
@@ -24,9 +28,11 @@ public struct LLMSimulatorStats: Sendable, Hashable, Codable {
         case requests
         case streamedRequests = "streamed_requests"
         case injectedErrors = "injected_errors"
+        case summaryRequests = "summary_requests"
         case promptTokens = "prompt_tokens"
         case completionTokens = "completion_tokens"
         case toolCalls = "tool_calls"
         case busySeconds = "busy_seconds"
+        case summaryBusySeconds = "summary_busy_seconds"
     }
 }
