@@ -88,6 +88,32 @@ struct InteropTests {
         }
     }
 
+    @Test("the full-text update triggers fire only on the indexed columns, in a Python-made file too, and index the same text")
+    func narrowUpdateTriggers() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory + "/state.db"
+            try python(Self.pythonWrites, path, try pythonSchemaSQLPath())
+            let id = SessionID("20260101_090000_python")
+            try await withSessionStore(at: path) { store in
+                _ = try await store.compact(id, to: [.user("[summary] the weather was asked about"), .assistant("Noted.")])
+            }
+            let check = try python("""
+                import sqlite3, sys
+                c = sqlite3.connect(sys.argv[1])
+                triggers = [r[0] for r in c.execute("SELECT sql FROM sqlite_master WHERE name IN ('messages_fts_update', 'messages_fts_trigram_update')")]
+                def hits(word):
+                    return c.execute("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ?", (word,)).fetchone()[0]
+                archived = hits("results")       # in two messages the compaction archived
+                c.execute("UPDATE messages SET content = 'rewritten entirely' WHERE session_id = ? AND content LIKE 'Here are%'", (sys.argv[2],))
+                for table in ("messages_fts", "messages_fts_trigram"):
+                    c.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
+                print(len(triggers), all("AFTER UPDATE OF content, tool_name, tool_calls" in t for t in triggers),
+                      archived, hits("results"), hits("rewritten"), c.execute("PRAGMA integrity_check").fetchone()[0])
+                """, path, id.rawValue)
+            #expect(check.trimmingCharacters(in: .whitespacesAndNewlines) == "2 True 2 1 1 ok")
+        }
+    }
+
     @Test("an older file gains the columns it lacks, keeps its rows and its schema version")
     func olderSchema() async throws {
         try await withTemporaryDirectory { directory in

@@ -98,6 +98,7 @@ enum SchemaSetup {
             try ColumnReconciler.addMissingColumns(to: connection)
             try connection.execute(StateSchema.laterIndexes)
             try connection.execute("UPDATE messages SET active = 1 WHERE active IS NULL")
+            try narrowUpdateTriggers(connection)
             try connection.execute(StateSchema.fullText)
             try connection.execute(StateSchema.trigram)
             if !hadFullText { try backfill("messages_fts", in: connection) }
@@ -109,6 +110,18 @@ enum SchemaSetup {
         } catch {
             try? connection.execute("ROLLBACK")
             throw error
+        }
+    }
+
+    /// Drops update triggers made by the Python project (they fire on any column), so that the
+    /// schema's own, which fire only on the indexed columns, replace them. Python creates its
+    /// triggers only when missing and never reads their text, so it keeps using ours.
+    private static func narrowUpdateTriggers(_ connection: SQLiteConnection) throws(StoreError) {
+        for name in StateSchema.updateTriggers {
+            let sql = try connection.scalar("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = '\(name)'")
+            if case .text(let text) = sql, !text.contains("AFTER UPDATE OF") {
+                try connection.execute("DROP TRIGGER \(name)")
+            }
         }
     }
 
