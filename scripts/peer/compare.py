@@ -28,6 +28,8 @@ def rows_for(results):
             "startup_cpu": line.get("startup_cpu_seconds", 0),
             "throughput": line["throughput_per_second"],
             "turn_p50": latency.get("p50", 0), "turn_p99": latency.get("p99", 0),
+            "turn_mean": latency.get("mean", 0), "model_per_turn": model_per_turn,
+            "summary_mean": line.get("summary_busy_seconds", 0) / max(line.get("summary_requests", 0), 1),
             "overhead_mean": latency.get("mean", 0) - model_per_turn,
             "overhead_p50": latency.get("p50", 0) - chat_per_turn,
             "overhead_p99": latency.get("p99", 0) - chat_per_turn,
@@ -63,6 +65,31 @@ figures = [
     ("compression summaries in the run", "summaries", lambda v: f"{v:.0f}", False),
 ]
 
+def under_ten(sides):
+    """Why a throughput or overhead ratio is under 10×, where the measurements say why."""
+    median = lambda side, key: statistics.median(r[key] for r in sides[side])
+    notes = []
+    throughput = median("swift", "throughput") / max(median("python", "throughput"), 1e-9)
+    model = median("swift", "model_per_turn")
+    if throughput < 10 and model > 0.8 * median("swift", "turn_mean"):
+        notes.append(
+            f"Turns/s is {throughput:.1f}× here, under 10×, because a turn waits for the simulated model: "
+            f"on Swift's side {ms(model)} per turn (summaries included), "
+            f"{model / median('swift', 'turn_mean'):.0%} of its turn. Even a runtime that cost nothing "
+            f"would reach at most {median('python', 'turn_mean') / model:.1f}× Python's turns/s. "
+            f"Only a faster model raises that ceiling; the runtime's own share is in the overhead rows.")
+    summaries = median("swift", "summaries")
+    p99 = median("python", "overhead_p99") / max(median("swift", "overhead_p99"), 1e-9)
+    if summaries > 0 and p99 < 10:
+        less = {side: median(side, "overhead_p99") - median(side, "summary_mean") for side in sides}
+        notes.append(
+            f"Overhead p99 is {p99:.1f}× here, under 10×, because the p99 turns are the ones that compress, "
+            f"and each includes a summary call to the simulated model ({ms(median('swift', 'summary_mean'))} "
+            f"on average) that neither runtime can shorten. Less that call: Python {ms(less['python'])}, "
+            f"Swift {ms(less['swift'])} ({less['python'] / max(less['swift'], 1e-9):.1f}×).")
+    return notes
+
+
 sections = []
 machine = None
 commit = None
@@ -91,9 +118,11 @@ for results_file in sorted(root.glob("*/results.jsonl")):
         table.append(f"| {title} | {py_text} | {sw_text} | {advantage} |")
     name = results_file.parent.name
     scenario = sample["scenario_file"]
+    notes = [] if one_turn else under_ten(sides)
     sections.append(
         f"## {name}\n\n`{scenario}`, {len(sides['python'])} repetitions per side, alternating "
-        f"(Python, Swift, Python, …); medians, with the range in brackets.\n\n" + "\n".join(table) + "\n")
+        f"(Python, Swift, Python, …); medians, with the range in brackets.\n\n" + "\n".join(table) + "\n"
+        + "".join(f"\n{note}\n" for note in notes))
 
 if not sections:
     sys.exit("compare.py: no results under " + str(root) + "; run scripts/peer/run SCENARIO first")
@@ -114,9 +143,10 @@ run. Neither server's per-turn model time is visible to the client, so overhead 
 the mean chat model time per turn (compression summaries left out) from the turn's quantiles —
 exact when every chat call costs the model the same, as in the peer scenarios (constant latency
 and reply length). In long-session the p99 turns are the compressing ones, so their overhead
-includes the summary call (500 ms on both sides). Start-up is measured by
-polling with a chat turn every 10 ms from one process (resolution about 10 ms); its CPU is the
-server's own CPU time over that span.
+includes the summary call (500 ms on both sides). Start-up is measured by a probe, started and
+ready before the server is, that polls with a chat turn every 10 ms (resolution about 10 ms);
+its CPU is the server's own CPU time over that span. Under a table, a note says why a
+throughput or overhead ratio is under 10× where the measurements show the cause.
 
 Reproduce: `scripts/peer/setup && scripts/peer/run Scenarios/peer/concurrent-32.yaml`.
 
