@@ -96,9 +96,9 @@ start_swift() {
 # Stops $server and waits until it has exited (so its database is closed).
 stop_server() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
 
-# Waits until $url answers GET /health.
+# Waits (up to about two minutes) until $url answers GET /health.
 wait_ready() {
-    for _ in $(seq 1 600); do
+    for _ in $(seq 1 2400); do
         curl -sf -m 5 -o /dev/null "$url/health" && return 0
         sleep 0.05
     done

@@ -11,8 +11,9 @@ import Synchronization
 /// tool calls and failures follow an `LLMSimulatorConfig`.
 ///
 /// Routes: `POST /v1/chat/completions` (streamed or not), `GET /v1/models`, `GET /health`,
-/// `GET /sim/stats` (its counters as JSON), `GET /sim/requests` (the last requests' bodies). Decisions come from one seeded generator drawn in
-/// arrival order, so a sequential workload with the same seed gets the same answers.
+/// `GET /sim/stats` (its counters as JSON), `GET /sim/requests` (the last requests' bodies).
+/// Decisions come from one seeded generator drawn in arrival order, so a sequential workload with
+/// the same seed gets the same answers.
 public final class LLMSimulator: Sendable {
     /// The decision engine.
     public let behavior: LLMBehavior
