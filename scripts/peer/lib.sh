@@ -5,12 +5,15 @@
 
 bench=.build/release/hermes-bench
 
-# What both scripts need: the Python peer, the system packages, release builds of ours.
+# What both scripts need: the Python peer, the system packages, release builds of ours (their
+# output is shown only when a build fails).
 prepare() {
     scripts/peer/setup
     scripts/bootstrap
-    swift build -c release --product hermes-bench >/dev/null
-    swift build -c release --product hermes >/dev/null
+    local product
+    for product in hermes-bench hermes; do
+        swift build -c release --product "$product" > "$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+    done
 }
 
 work=$(mktemp -d)
