@@ -24,6 +24,9 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+# Ctrl-C or a kill still stops every server: they run in the background, where SIGINT is ignored.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # The API key both servers require; session continuation (X-Hermes-Session-Id) needs one in Python.
 key="peer-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
