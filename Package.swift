@@ -138,7 +138,9 @@ let package = Package(
         .testTarget(name: "HermesTelemetryTests", dependencies: ["HermesTelemetry"]),
         .testTarget(
             name: "HermesStoreTests",
-            dependencies: ["HermesStore", "HermesCore", "HermesTelemetry"],
+            dependencies: [
+                "HermesStore", "HermesCore", "HermesTelemetry", .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -147,6 +149,8 @@ let package = Package(
                 "HermesBench", "HermesCore", "HermesSimulators", "HermesGateway", "HermesAgent",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .testTarget(
@@ -160,6 +164,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
     ]

@@ -27,7 +27,7 @@ import Testing
     }
 
     /// Python's `hdrh` (an independent implementation) reads back exactly what was recorded.
-    @Test func hdrhReadsTheLogBack() throws {
+    @Test func hdrhReadsTheLogBack() async throws {
         var first = RunRecorder.makeHistogram()
         var second = RunRecorder.makeHistogram()
         for value in stride(from: UInt64(1), through: 20_000, by: 7) { _ = first.record(value) }
@@ -41,7 +41,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         try log.text(startedAt: Date(timeIntervalSince1970: 1_764_098_113.5)).write(toFile: path, atomically: true, encoding: .utf8)
 
-        guard let lines = try readWithHdrh(path) else { return }
+        guard let lines = try await readWithHdrh(path) else { return }
         func expected(_ histogram: Histogram<UInt64>, start: Double, end: Double) -> String {
             let values = histogram.recordedValues().map { "\($0.value):\($0.count)" }.joined(separator: " ")
             return "\(start) \(end) \(histogram.totalCount) \(values)"
@@ -56,7 +56,7 @@ import Testing
 /// Each interval of the log at `path` as Python's `hdrh` reads it: absolute start and end in
 /// seconds, total count, then `value:count` for every recorded value. Nil, with a printed reason,
 /// where python3 has no `hdrh` (scripts/bootstrap --test installs it).
-func readWithHdrh(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String]? {
+func readWithHdrh(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String]? {
     let script = """
         import sys
         try:
@@ -72,7 +72,7 @@ func readWithHdrh(_ path: String, sourceLocation: SourceLocation = #_sourceLocat
             values = " ".join("%d:%d" % (i.value_iterated_to, i.count_at_value_iterated_to) for i in h.get_recorded_iterator())
             print(h.get_start_time_stamp() / 1000.0, h.get_end_time_stamp() / 1000.0, h.get_total_count(), values)
         """
-    let (status, output) = try runProcess("/usr/bin/env", ["python3", "-c", script, path])
+    let (status, output) = try await runProcess("/usr/bin/env", ["python3", "-c", script, path])
     if status == 3 {
         print(output)
         return nil

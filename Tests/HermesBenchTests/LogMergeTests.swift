@@ -78,7 +78,7 @@ import Testing
     }
 
     /// A log written by Python's `hdrh`, an independent implementation, reads back exactly.
-    @Test func readsALogThatHdrhWrote() throws {
+    @Test func readsALogThatHdrhWrote() async throws {
         let path = NSTemporaryDirectory() + "hdrh-\(UUID().uuidString).hlog"
         defer { try? FileManager.default.removeItem(atPath: path) }
         let script = """
@@ -101,7 +101,7 @@ import Testing
                 w.output_legend()
                 w.output_interval_histogram(h)
             """
-        let (status, output) = try runProcess("/usr/bin/env", ["python3", "-c", script, path])
+        let (status, output) = try await runProcess("/usr/bin/env", ["python3", "-c", script, path])
         if status == 3 {
             print(output)
             return

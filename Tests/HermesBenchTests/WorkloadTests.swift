@@ -1,6 +1,8 @@
 import Foundation
 import HermesBench
 import HermesCore
+import Subprocess
+import SystemPackage
 import Testing
 
 @Suite struct ArrivalScheduleTests {
@@ -98,12 +100,12 @@ struct StoreRunTests {
         let commitBuckets = metrics.split(separator: "\n").filter { $0.hasPrefix(#"hermes_bench_latency_seconds_bucket{scenario="tiny-storm",op="store.commit""#) }
             .compactMap { Int($0.split(separator: " ").last ?? "") }
         #expect(commitBuckets.count == 19 && commitBuckets == commitBuckets.sorted())
-        try checkWithPromtool(result.directory + "/metrics.prom")
-        try checkAgainstSchema(result.directory + "/report.json")
+        try await checkWithPromtool(result.directory + "/metrics.prom")
+        try await checkAgainstSchema(result.directory + "/report.json")
 
         let files = try FileManager.default.contentsOfDirectory(atPath: result.directory)
         #expect(Set(files.filter { $0.hasSuffix(".hlog") }) == ["turn.hlog", "turn.uncorrected.hlog", "store.commit.hlog"])
-        if let intervals = try readWithHdrh(result.directory + "/store.commit.hlog") {
+        if let intervals = try await readWithHdrh(result.directory + "/store.commit.hlog") {
             let counts = intervals.compactMap { Int($0.split(separator: " ")[2]) }
             #expect(counts.count >= 1 && counts.reduce(0, +) == 200, "every commit is in one interval: \(counts)")
         }
@@ -111,18 +113,18 @@ struct StoreRunTests {
 }
 
 /// `promtool check metrics < FILE`; skipped with a printed reason where promtool is missing.
-func checkWithPromtool(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+func checkWithPromtool(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
     guard FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool") else {
         print("skipped promtool check: promtool is not installed (apt-get install prometheus)")
         return
     }
-    let (status, output) = try runProcess("/usr/bin/promtool", ["check", "metrics"], input: path)
+    let (status, output) = try await runProcess("/usr/bin/promtool", ["check", "metrics"], input: path)
     #expect(status == 0, "promtool: \(output)", sourceLocation: sourceLocation)
 }
 
 /// Validates a report against `Reports/report.schema.json` with Python's jsonschema; skipped
 /// with a printed reason where that package is missing.
-func checkAgainstSchema(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+func checkAgainstSchema(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
     let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Reports/report.schema.json").path
     let script = """
@@ -135,22 +137,23 @@ func checkAgainstSchema(_ path: String, sourceLocation: SourceLocation = #_sourc
         jsonschema.Draft202012Validator.check_schema(schema)
         jsonschema.validate(json.load(open(sys.argv[2])), schema)
         """
-    let (status, output) = try runProcess("/usr/bin/env", ["python3", "-c", script, schema, path])
+    let (status, output) = try await runProcess("/usr/bin/env", ["python3", "-c", script, schema, path])
     if !output.isEmpty { print(output) }
     #expect(status == 0, "report.json does not match its schema: \(output)", sourceLocation: sourceLocation)
 }
 
-/// Runs a program (standard input from the file `input`, when given); its status and output.
-func runProcess(_ executable: String, _ arguments: [String], input: String? = nil) throws -> (Int32, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let input { process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: input)) }
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return (process.terminationStatus, text)
+/// Runs a program (standard input from the file `input`, when given); its status and output
+/// (standard output, then standard error). It awaits the child without holding a thread of the
+/// test executor, which the suites running beside it need.
+func runProcess(_ executable: String, _ arguments: [String], input: String? = nil) async throws -> (Int32, String) {
+    let text = try input.map { try String(contentsOfFile: $0, encoding: .utf8) } ?? ""
+    let result = try await Subprocess.run(
+        .path(FilePath(executable)), arguments: Arguments(arguments), input: .string(text),
+        output: .string(limit: 16 << 20), error: .string(limit: 1 << 20))
+    let status: Int32
+    switch result.terminationStatus {
+    case .exited(let code): status = code
+    case .signaled(let signal): status = 128 + signal
+    }
+    return (status, result.standardOutput + result.standardError)
 }

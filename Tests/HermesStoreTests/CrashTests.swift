@@ -52,7 +52,7 @@ struct CrashTests {
                     try await store.createSession(NewSession(id: id, source: "test"))
                     try await store.append([.user("still writable")], to: id)
                 }
-                #expect(try integrityCheck(path) == "ok")
+                #expect(try await integrityCheck(path) == "ok")
             }
         }
     }

@@ -23,11 +23,11 @@ struct InteropTests {
             let ours = directory + "/ours.db"
             let theirs = directory + "/theirs.db"
             try await withSessionStore(at: ours) { _ in }
-            try python("import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(open(sys.argv[2]).read()); c.commit()",
+            try await python("import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(open(sys.argv[2]).read()); c.commit()",
                        theirs, try pythonSchemaSQLPath())
-            let described = try python(Self.describeSchema, ours)
+            let described = try await python(Self.describeSchema, ours)
             #expect(described.contains("messages_fts_trigram"))
-            #expect(described == (try python(Self.describeSchema, theirs)))
+            #expect(described == (try await python(Self.describeSchema, theirs)))
         }
     }
 
@@ -48,7 +48,7 @@ struct InteropTests {
                     to: SessionID("newer"), usage: SessionUsage(inputTokens: 10, outputTokens: 5, apiCalls: 2))
                 try await store.append([.user("hello")], to: SessionID("older"))
             }
-            let output = try python(Self.pythonQueries, path)
+            let output = try await python(Self.pythonQueries, path)
             let result = try JSONDecoder().decode(PythonView.self, from: Data(output.utf8))
             #expect(result.sessions.map(\.id) == ["newer", "older"])
             #expect(result.sessions.first?.preview == "please deploy the staging cluster")
@@ -66,7 +66,7 @@ struct InteropTests {
     func weAppendToTheirs() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory + "/state.db"
-            try python(Self.pythonWrites, path, try pythonSchemaSQLPath())
+            try await python(Self.pythonWrites, path, try pythonSchemaSQLPath())
             try await withSessionStore(at: path) { store in
                 let id = SessionID("20260101_090000_python")
                 let history = try await store.history(of: id)
@@ -76,7 +76,7 @@ struct InteropTests {
                 #expect(try await store.search(SearchQuery("\"here are the results\"")).count == 1)
                 try await store.append([.user("and tomorrow?"), .assistant("Sunny as well.")], to: id)
             }
-            let check = try python("""
+            let check = try await python("""
                 import sqlite3, sys
                 c = sqlite3.connect(sys.argv[1])
                 rows = c.execute("SELECT role, content FROM messages WHERE session_id = ? AND active = 1 ORDER BY id", ("20260101_090000_python",)).fetchall()
@@ -92,12 +92,12 @@ struct InteropTests {
     func narrowUpdateTriggers() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory + "/state.db"
-            try python(Self.pythonWrites, path, try pythonSchemaSQLPath())
+            try await python(Self.pythonWrites, path, try pythonSchemaSQLPath())
             let id = SessionID("20260101_090000_python")
             try await withSessionStore(at: path) { store in
                 _ = try await store.compact(id, to: [.user("[summary] the weather was asked about"), .assistant("Noted.")])
             }
-            let check = try python("""
+            let check = try await python("""
                 import sqlite3, sys
                 c = sqlite3.connect(sys.argv[1])
                 triggers = [r[0] for r in c.execute("SELECT sql FROM sqlite_master WHERE name IN ('messages_fts_update', 'messages_fts_trigram_update')")]
@@ -118,7 +118,7 @@ struct InteropTests {
     func olderSchema() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory + "/state.db"
-            try python("""
+            try await python("""
                 import sqlite3, sys, time
                 sql = open(sys.argv[2]).read()
                 sql = sql.replace(",\\n    api_content TEXT", "").replace("    archived INTEGER NOT NULL DEFAULT 0,\\n", "")
@@ -134,7 +134,7 @@ struct InteropTests {
                 #expect(try await store.history(of: SessionID("old")).map(\.content) == ["from an old version"])
                 try await store.append([.assistant("and a reply from the new one")], to: SessionID("old"))
             }
-            let check = try python("""
+            let check = try await python("""
                 import sqlite3, sys
                 c = sqlite3.connect(sys.argv[1])
                 print("api_content" in [r[1] for r in c.execute("pragma table_info(messages)")],

@@ -51,7 +51,7 @@ struct StoreErrorTests {
     func foreignDatabase() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory + "/other.db"
-            try python("import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table photos(id)'); c.commit()", path)
+            try await python("import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table photos(id)'); c.commit()", path)
             let before = contents(of: path)
             let error = try #require(await openError(path))
             #expect(error.code == .notADatabase)
@@ -67,7 +67,7 @@ struct StoreErrorTests {
             try await withSessionStore(at: path) { store in
                 try await store.createSession(NewSession(id: SessionID("x"), source: "cli"))
             }
-            try python("import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('update schema_version set version = 23'); c.commit()", path)
+            try await python("import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('update schema_version set version = 23'); c.commit()", path)
             let before = contents(of: path)
             let error = try #require(await openError(path))
             #expect(error.code == .newerSchema)
@@ -105,7 +105,7 @@ struct StoreErrorTests {
                 #expect(try await store.session(SessionID("full"))?.messageCount == acknowledged.count)
                 try await store.append([.user("after the cap was lifted")], to: SessionID("full"))
             }
-            #expect(try integrityCheck(path) == "ok")
+            #expect(try await integrityCheck(path) == "ok")
         }
     }
 
@@ -140,7 +140,7 @@ struct StoreErrorTests {
             #expect(error.description.hasPrefix(path))
             #expect(acknowledged > 0)
             // Reading back needs no new space: every acknowledged message is there.
-            let count = try python(
+            let count = try await python(
                 "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"select count(*) from messages\").fetchone()[0])", path)
             #expect(Int(count.trimmingCharacters(in: .whitespacesAndNewlines)) == acknowledged)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import HermesCore
 import HermesStore
+import Subprocess
 import Testing
 
 /// A fresh directory under the system's temporary directory, removed afterwards.
@@ -12,29 +13,20 @@ func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws 
 }
 
 /// Runs `python3 -c script args…` and returns its standard output; fails the test on a non-zero exit.
+/// It awaits the child without holding a thread of the test executor, which the suites running
+/// beside it need.
 @discardableResult
-func python(_ script: String, _ arguments: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script] + arguments
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self)
-    #expect(
-        process.terminationStatus == 0, "python3 failed: \(String(decoding: errorData, as: UTF8.self))",
-        sourceLocation: sourceLocation)
-    return text
+func python(_ script: String, _ arguments: String..., sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+    let result = try await Subprocess.run(
+        .name("python3"), arguments: Arguments(["-c", script] + arguments), output: .string(limit: 16 << 20),
+        error: .string(limit: 1 << 20))
+    #expect(result.terminationStatus.isSuccess, "python3 failed: \(result.standardError)", sourceLocation: sourceLocation)
+    return result.standardOutput
 }
 
 /// `PRAGMA integrity_check`, as Python's sqlite3 reports it.
-func integrityCheck(_ path: String) throws -> String {
-    try python("import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA integrity_check').fetchone()[0])", path)
+func integrityCheck(_ path: String) async throws -> String {
+    try await python("import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA integrity_check').fetchone()[0])", path)
         .trimmingCharacters(in: .whitespacesAndNewlines)
 }
 

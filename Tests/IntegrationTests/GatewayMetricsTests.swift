@@ -5,6 +5,8 @@ import HermesLLM
 import HermesSimulators
 import HermesTelemetry
 import NIOHTTP1
+import Subprocess
+import SystemPackage
 import Testing
 
 /// `GET /metrics` after real turns: every listed metric is there, and promtool accepts the text.
@@ -40,31 +42,21 @@ struct GatewayMetricsTests {
                     #expect(text.contains(sample), "missing \(sample)")
                 }
                 #expect(text.contains("# HELP hermes_turn_duration_seconds "))
-                try checkWithPromtool(text)
+                try await checkWithPromtool(text)
             }
         }
     }
 
-    private func checkWithPromtool(_ text: String) throws {
+    private func checkWithPromtool(_ text: String) async throws {
         guard let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first(where: FileManager.default.isExecutableFile)
         else {
             // scripts/test installs Debian's prometheus package; only an unreachable apt leaves it out.
             print("skipped promtool check: promtool is not installed (apt-get install prometheus)")
             return
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: promtool)
-        process.arguments = ["check", "metrics"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "promtool: \(report)")
+        let result = try await Subprocess.run(
+            .path(FilePath(promtool)), arguments: ["check", "metrics"], input: .string(text),
+            output: .string(limit: 1 << 20), error: .string(limit: 1 << 20))
+        #expect(result.terminationStatus.isSuccess, "promtool: \(result.standardOutput)\(result.standardError)")
     }
 }

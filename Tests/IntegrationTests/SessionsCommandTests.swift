@@ -2,28 +2,27 @@ import Foundation
 import HermesCore
 import HermesSimulators
 import HermesStore
+import Subprocess
+import SystemPackage
 import Testing
 
 /// `hermes sessions …` run as people run it, against a file the store wrote.
 @Suite("hermes sessions", .timeLimit(.minutes(1)))
 struct SessionsCommandTests {
-    private func run(_ arguments: String...) throws -> (status: Int32, output: String, error: String) {
-        try run(arguments)
+    private func run(_ arguments: String...) async throws -> (status: Int32, output: String, error: String) {
+        try await run(arguments)
     }
 
-    private func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: hermesExecutable)
-        process.arguments = arguments
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    /// Awaits the command without holding a thread of the test executor, which the suites running
+    /// beside it need.
+    private func run(_ arguments: [String]) async throws -> (status: Int32, output: String, error: String) {
+        let result = try await Subprocess.run(
+            .path(FilePath(hermesExecutable)), arguments: Arguments(arguments), output: .string(limit: 16 << 20),
+            error: .string(limit: 1 << 20))
+        guard case .exited(let status) = result.terminationStatus else {
+            return (-1, result.standardOutput, "\(result.terminationStatus)")
+        }
+        return (status, result.standardOutput, result.standardError)
     }
 
     @Test("list, show (by a unique prefix) and search a database")
@@ -43,38 +42,38 @@ struct SessionsCommandTests {
             try await store.createSession(NewSession(id: SessionID("20261125_111500_ffffff"), source: "telegram"))
         }
 
-        let list = try run("sessions", "list", "--db", path)
+        let list = try await run("sessions", "list", "--db", path)
         #expect(list.status == 0)
         #expect(list.output.contains("20261125_101500_a1b2c3  cli"))
         #expect(list.output.contains("Where is the deploy script?"))
         #expect(list.output.components(separatedBy: "\n").filter { !$0.isEmpty }.count == 3, "header and two sessions")
 
-        let show = try run("sessions", "show", "20261125_10", "--db", path)
+        let show = try await run("sessions", "show", "20261125_10", "--db", path)
         #expect(show.status == 0)
         #expect(show.output.contains("session 20261125_101500_a1b2c3"))
         #expect(show.output.contains("→ search_files({\"pattern\":\"deploy\"})"))
         #expect(show.output.contains("It is scripts/deploy.sh."))
 
-        let ambiguous = try run("sessions", "show", "20261125", "--db", path)
+        let ambiguous = try await run("sessions", "show", "20261125", "--db", path)
         #expect(ambiguous.status == 1)
         #expect(ambiguous.error.contains("matches several sessions"))
 
-        let search = try run("sessions", "search", "deploy", "--db", path)
+        let search = try await run("sessions", "search", "deploy", "--db", path)
         #expect(search.status == 0)
         #expect(search.output.contains(">>>deploy<<<"))
 
-        let missing = try run("sessions", "list", "--db", directory + "/nope.db")
+        let missing = try await run("sessions", "list", "--db", directory + "/nope.db")
         #expect(missing.status == 1)
         #expect(missing.error.hasPrefix("hermes: \(directory)/nope.db: no such database"))
         #expect(!FileManager.default.fileExists(atPath: directory + "/nope.db"), "reading never creates a database")
     }
 
     @Test("a file that is not a database: one line naming it, exit 1, file untouched")
-    func notADatabase() throws {
+    func notADatabase() async throws {
         let path = NSTemporaryDirectory() + "hermes-cli-\(UUID().uuidString).txt"
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Data("hello".utf8).write(to: URL(fileURLWithPath: path))
-        let result = try run("sessions", "list", "--db", path)
+        let result = try await run("sessions", "list", "--db", path)
         #expect(result.status == 1)
         #expect(result.error.hasPrefix("hermes: \(path): the file is not an SQLite database"))
         #expect(FileManager.default.contents(atPath: path) == Data("hello".utf8))
@@ -90,15 +89,15 @@ struct SessionsCommandTests {
         config.firstToken = .init(median: .milliseconds(1), p99: .milliseconds(2))
         let simulator = LLMSimulator(config: config)
         try await simulator.withServer { baseURL in
-            let first = try run(["chat", "--base-url", baseURL, "--db", path, "--toolsets", "todo", "remember the number 42"])
+            let first = try await run(["chat", "--base-url", baseURL, "--db", path, "--toolsets", "todo", "remember the number 42"])
             #expect(first.status == 0, "\(first.error)")
             #expect(first.output == "Noted.\n")
             let id = try #require(first.error.split(separator: " ").dropFirst().first.map(String.init), "prints the session id")
 
-            let second = try run(["chat", "--base-url", baseURL, "--db", path, "--session", id, "--toolsets", "todo", "and now?"])
+            let second = try await run(["chat", "--base-url", baseURL, "--db", path, "--session", id, "--toolsets", "todo", "and now?"])
             #expect(second.status == 0, "\(second.error)")
 
-            let unknown = try run(["chat", "--base-url", baseURL, "--db", path, "--session", "nope", "hi"])
+            let unknown = try await run(["chat", "--base-url", baseURL, "--db", path, "--session", "nope", "hi"])
             #expect(unknown.status == 1)
             #expect(unknown.error.contains("no session nope"))
 
