@@ -1,4 +1,5 @@
 import Foundation
+@testable import HermesBench
 import HermesSimulators
 
 #if canImport(Glibc)
@@ -27,18 +28,7 @@ final class ChildProcess: Sendable {
 
     /// The URL from the `listening on URL` line.
     func listeningURL() async throws -> String {
-        let handle = output.fileHandleForReading
-        let line = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var bytes = Data()
-                while true {
-                    let byte = handle.readData(ofLength: 1)
-                    if byte.isEmpty || byte.first == UInt8(ascii: "\n") { break }
-                    bytes.append(byte)
-                }
-                continuation.resume(returning: String(decoding: bytes, as: UTF8.self))
-            }
-        }
+        let line = await output.fileHandleForReading.nextLine()
         guard line.hasPrefix("listening on ") else {
             throw SimulatorError("\(process.executableURL?.lastPathComponent ?? "the process") printed \"\(line)\" instead of its address; stderr: \(standardError)")
         }

@@ -6,14 +6,16 @@
 bench=.build/release/hermes-bench
 
 # What both scripts need: the Python peer, the system packages, release builds of ours (their
-# output is shown only when a build fails).
+# output is shown only when a build fails). Done once: scripts/peer/run's interop step inherits it.
 prepare() {
+    [[ -n "${PEER_PREPARED:-}" ]] && return 0
     scripts/peer/setup
     scripts/bootstrap
     local product
     for product in hermes-bench hermes; do
         swift build -c release --product "$product" > "$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
     done
+    export PEER_PREPARED=1
 }
 
 work=$(mktemp -d)

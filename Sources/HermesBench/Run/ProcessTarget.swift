@@ -115,19 +115,7 @@ final class ProcessTarget: BenchTarget {
         func listeningURL(within timeout: Duration) async -> String? {
             let handle = output.fileHandleForReading
             let line = await withTaskGroup(of: String?.self) { group in
-                group.addTask {
-                    await withCheckedContinuation { continuation in
-                        DispatchQueue.global().async {
-                            var bytes = Data()
-                            while true {
-                                let byte = handle.readData(ofLength: 1)
-                                if byte.isEmpty || byte.first == UInt8(ascii: "\n") { break }
-                                bytes.append(byte)
-                            }
-                            continuation.resume(returning: String(decoding: bytes, as: UTF8.self))
-                        }
-                    }
-                }
+                group.addTask { await handle.nextLine() }
                 group.addTask {
                     try? await Task.sleep(for: timeout)
                     return nil
