@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "hermes", targets: ["hermes"]),
         .executable(name: "hermes-bench", targets: ["hermes-bench"]),
+        .library(name: "HermesRuntime", targets: ["HermesRuntime"]),
+        .library(name: "HermesTesting", targets: ["HermesTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -23,11 +25,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CJemalloc", path: "Sources/CJemalloc", providers: [.apt(["libjemalloc-dev"])]),
         .target(name: "HermesCore"),
+        .target(name: "HermesConfig", dependencies: ["HermesCore", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "HermesLLM",
             dependencies: [
@@ -68,7 +72,7 @@ let package = Package(
         .target(
             name: "HermesAgent",
             dependencies: [
-                "HermesCore", "HermesLLM", "HermesTools", "HermesTelemetry",
+                "HermesCore", "HermesLLM", "HermesTools", "HermesStore", "HermesTelemetry",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
@@ -77,33 +81,57 @@ let package = Package(
         .target(
             name: "HermesGateway",
             dependencies: [
-                "HermesCore", "HermesLLM", "HermesTools", "HermesAgent", "HermesStore", "HermesTelemetry",
+                "HermesCore", "HermesAgent", "HermesStore", "HermesTelemetry",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "DequeModule", package: "swift-collections"),
-                .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "HermesRuntime",
+            dependencies: [
+                "HermesCore", "HermesConfig", "HermesLLM", "HermesTools", "HermesStore", "HermesTelemetry", "HermesAgent",
+                "HermesGateway",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(
             name: "HermesSimulators",
             dependencies: [
-                "HermesCore",
+                "HermesCore", "HermesConfig",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
+            name: "HermesTesting",
+            dependencies: [
+                "HermesCore", "HermesLLM",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .target(
             name: "HermesBench",
             dependencies: [
-                "HermesCore", "HermesLLM", "HermesTools", "HermesAgent", "HermesStore", "HermesTelemetry",
-                "HermesGateway", "HermesSimulators",
+                "HermesCore", "HermesConfig", "HermesLLM", "HermesTools", "HermesAgent", "HermesStore", "HermesTelemetry",
+                "HermesGateway", "HermesRuntime", "HermesSimulators",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -116,53 +144,58 @@ let package = Package(
         .executableTarget(
             name: "hermes",
             dependencies: [
-                "HermesCore", "HermesLLM", "HermesTools", "HermesAgent", "HermesStore", "HermesGateway", "HermesTelemetry",
-                "CJemalloc",
+                "HermesCore", "HermesConfig", "HermesAgent", "HermesStore", "HermesGateway", "HermesRuntime", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .executableTarget(
             name: "hermes-bench",
             dependencies: [
-                "HermesBench", "HermesSimulators", "HermesStore", "HermesTelemetry", "HermesCore", "CJemalloc",
+                "HermesBench", "HermesSimulators", "HermesStore", "HermesTelemetry", "HermesCore", "HermesConfig", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .testTarget(name: "HermesCoreTests", dependencies: ["HermesCore"]),
+        .testTarget(name: "HermesConfigTests", dependencies: ["HermesConfig", "HermesCore"]),
         .testTarget(name: "HermesLLMTests", dependencies: ["HermesLLM", "HermesSimulators"]),
-        .testTarget(name: "HermesToolsTests", dependencies: ["HermesTools", "HermesSimulators"]),
-        .testTarget(name: "HermesSimulatorsTests", dependencies: ["HermesSimulators"]),
+        .testTarget(name: "HermesToolsTests", dependencies: ["HermesTools", "HermesSimulators", "HermesTesting"]),
+        .testTarget(name: "HermesSimulatorsTests", dependencies: ["HermesSimulators", "HermesConfig", "HermesCore"]),
         .testTarget(name: "HermesTelemetryTests", dependencies: ["HermesTelemetry"]),
         .testTarget(
             name: "HermesStoreTests",
-            dependencies: [
-                "HermesStore", "HermesCore", "HermesTelemetry", .product(name: "Subprocess", package: "swift-subprocess"),
-            ],
+            dependencies: ["HermesStore", "HermesCore", "HermesTelemetry", "HermesTesting"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "HermesBenchTests",
             dependencies: [
-                "HermesBench", "HermesCore", "HermesSimulators", "HermesGateway", "HermesAgent",
+                "HermesBench", "HermesCore", "HermesConfig", "HermesSimulators", "HermesGateway", "HermesAgent",
+                "HermesTesting",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Subprocess", package: "swift-subprocess"),
-                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .testTarget(
-            name: "HermesAgentTests", dependencies: ["HermesAgent", "HermesCore", "HermesLLM", "HermesTelemetry", "HermesTools"]),
-        .testTarget(name: "HermesGatewayTests", dependencies: ["HermesGateway", "HermesCore", "HermesAgent", "HermesLLM", "HermesTools"]),
+            name: "HermesAgentTests",
+            dependencies: ["HermesAgent", "HermesCore", "HermesLLM", "HermesTelemetry", "HermesTools", "HermesTesting"]
+        ),
+        .testTarget(
+            name: "HermesGatewayTests",
+            dependencies: ["HermesGateway", "HermesCore", "HermesAgent", "HermesTesting"]
+        ),
+        .testTarget(
+            name: "HermesRuntimeTests",
+            dependencies: ["HermesRuntime", "HermesConfig", "HermesCore", "HermesAgent", "HermesGateway", "HermesTesting"]
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
                 "HermesAgent", "HermesLLM", "HermesTools", "HermesStore", "HermesGateway", "HermesSimulators", "HermesBench",
-                "HermesTelemetry",
+                "HermesTelemetry", "HermesRuntime", "HermesCore", "HermesConfig", "HermesTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),

@@ -25,15 +25,17 @@ public actor Agent {
     private let compressor: ContextCompressor?
     /// Estimated tokens of the tool schemas sent with every request.
     private let toolSpecTokens: Int
-    /// After a failed summary call, summaries are not tried again before this.
-    private var summariesPausedUntil: ContinuousClock.Instant?
+    /// After a failed summary call, summaries pause for the compressor's cooldown.
+    private var cooldown: SummaryCooldown
+    private let clock: any HermesClock
     private var running = false
 
-    /// Makes an agent. Throws `.configuration` for an unknown toolset.
+    /// Makes an agent. Throws `.configuration` for an unknown toolset. The summary cooldown runs
+    /// on `clock`; the durations a turn reports are real time.
     public init(
         model: any ChatModel, tools: ToolRegistry, context: ToolContext,
         configuration: AgentConfiguration = AgentConfiguration(), history: [Message] = [],
-        compressor: ContextCompressor? = nil, logger: Logger? = nil
+        compressor: ContextCompressor? = nil, logger: Logger? = nil, clock: any HermesClock = ContinuousClock()
     ) throws(AgentError) {
         do {
             toolSpecs = try tools.specs(forToolsets: configuration.toolsets)
@@ -47,6 +49,8 @@ public actor Agent {
         self.executor = ToolExecutor(registry: tools, enabled: Set(toolSpecs.map(\.name)))
         self.logger = logger ?? Logger(label: "hermes.agent")
         self.compressor = compressor
+        self.clock = clock
+        cooldown = SummaryCooldown(duration: compressor?.settings.failureCooldown ?? .zero)
         // Only a compressing agent needs it, and agents are made per session: skip the work otherwise.
         toolSpecTokens =
             compressor == nil
@@ -143,14 +147,14 @@ public actor Agent {
             estimator.tokens(in: .system(systemPrompt)) + estimator.tokens(in: base) + estimator.tokens(in: added)
             + toolSpecTokens
         guard compressor.needsCompression(tokens: tokens) else { return nil }
-        let now = ContinuousClock.now
-        let summariesAllowed = summariesPausedUntil.map { now >= $0 } ?? true
+        let now = clock.now
+        let summariesAllowed = cooldown.allowsSummaries(at: now)
         guard
             let compaction = await compressor.compress(
                 base, summariesAllowed: summariesAllowed, model: configuration.model)
         else { return nil }
         if compaction.outcome == .fallback, summariesAllowed {
-            summariesPausedUntil = now + compressor.settings.failureCooldown
+            cooldown.summaryFailed(at: now)
             logger.warning(
                 "context summary failed; dropped the oldest turns instead",
                 metadata: [

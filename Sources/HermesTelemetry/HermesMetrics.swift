@@ -22,6 +22,9 @@ public final class HermesMetrics: Sendable {
     let telegramReplyDuration: DurationHistogram
     /// `hermes_compression_duration_seconds`: one context compression, summary call included.
     let compressionDuration: DurationHistogram
+    /// `hermes_turn_queue_wait_seconds`: admission to start, behind the session's earlier turns
+    /// and the concurrency limit.
+    let queueWait: DurationHistogram
     /// `hermes_store_batch_size`: writes per group commit.
     let storeBatchSize: ValueHistogram
     /// `hermes_agent_cache_entries`: agents in memory.
@@ -78,6 +81,10 @@ public final class HermesMetrics: Sendable {
         compressionDuration = registry.makeDurationHistogram(
             descriptor: Self.name("hermes_compression_duration", "seconds", "Context compressions, summary call included."),
             buckets: Self.durationBuckets)
+        queueWait = registry.makeDurationHistogram(
+            descriptor: Self.name(
+                "hermes_turn_queue_wait", "seconds", "Agent turns, from admission to start (behind their session and the concurrency limit)."),
+            buckets: Self.fastBuckets + [.seconds(5), .seconds(30), .seconds(120)])
         storeBatchSize = registry.makeValueHistogram(
             descriptor: Self.name("hermes_store_batch", "size", "Writes per session store group commit."),
             buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512])
@@ -164,6 +171,9 @@ public final class HermesMetrics: Sendable {
 
     /// A turn refused because its session's queue was full.
     public func recordQueueRejection() { queueRejections.increment() }
+
+    /// An admitted turn started after waiting `duration` for its place.
+    public func recordQueueWait(_ duration: Duration) { queueWait.record(duration) }
 
     /// The agent cache now holds `count` agents.
     public func setAgentCacheEntries(_ count: Int) { agentCacheEntries.set(Double(count)) }

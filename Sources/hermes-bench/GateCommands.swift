@@ -1,3 +1,4 @@
+import HermesCore
 import ArgumentParser
 import Foundation
 import HermesBench
@@ -114,7 +115,7 @@ private func judge(baseline: Baseline, runs: Baseline, everyFigure: Bool, allowM
     }
     if result.failed {
         for failure in result.failures { print(failure) }
-        throw ExitCode(1)
+        throw ExitCode(ExitStatus.failure.rawValue)
     }
     print(result.lines.isEmpty ? "nothing to gate: the scenario has no gate: rules or thresholds" : "pass")
 }
@@ -148,5 +149,5 @@ private func short(_ commit: String?) -> String { commit.map { String($0.prefix(
 /// Bad input: the reason on standard error, exit status 2.
 private func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("\(message)\n".utf8))
-    Foundation.exit(2)
+    Foundation.exit(ExitStatus.badInput.rawValue)
 }

@@ -1,3 +1,4 @@
+import HermesCore
 import ArgumentParser
 import Foundation
 import HermesBench
@@ -31,7 +32,7 @@ struct MergeCommand: ParsableCommand {
             if let out { try merged.write(to: out) }
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(2)
+            throw ExitCode(ExitStatus.badInput.rawValue)
         }
         for operation in merged.operations.values.sorted(by: { $0.name < $1.name }) {
             print("\(operation.name): \(operation.files.joined(separator: " + "))")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HermesBench
+import HermesConfig
 import HermesCore
 
 /// `hermes-bench validate FILE...`: checks scenario files without running anything.
@@ -27,7 +28,7 @@ struct ValidateCommand: ParsableCommand {
                 failed = true
             }
         }
-        if failed { throw ExitCode(2) }
+        if failed { throw ExitCode(ExitStatus.badInput.rawValue) }
     }
 }
 
@@ -59,7 +60,7 @@ struct ListCommand: ParsableCommand {
             }
         }
         if names.isEmpty { print("no scenario files in \(directory)") }
-        if failed { throw ExitCode(2) }
+        if failed { throw ExitCode(ExitStatus.badInput.rawValue) }
     }
 }
 
@@ -115,7 +116,7 @@ struct RunCommand: AsyncParsableCommand {
                 scenarios.append(try ScenarioLoader.load(path: file))
             } catch {
                 FileHandle.standardError.write(Data("\(error)\n".utf8))
-                throw ExitCode(2)
+                throw ExitCode(ExitStatus.badInput.rawValue)
             }
         }
         // On a terminal the progress line is rewritten in place; otherwise a plain line every 5 s.
@@ -144,7 +145,7 @@ struct RunCommand: AsyncParsableCommand {
                 broken = try await runOnce(scenario, options: options) || broken
             }
         }
-        if broken { throw ExitCode(1) }
+        if broken { throw ExitCode(ExitStatus.failure.rawValue) }
     }
 
     /// Runs one scenario once and prints its results; true when a threshold broke.
@@ -154,7 +155,7 @@ struct RunCommand: AsyncParsableCommand {
             result = try await ScenarioRunner.run(scenario, options: options)
         } catch let error as ScenarioError {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(2)
+            throw ExitCode(ExitStatus.badInput.rawValue)
         }
         if isatty(STDOUT_FILENO) == 1 { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
         let counts = result.report.counts

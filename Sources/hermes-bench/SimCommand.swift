@@ -46,10 +46,9 @@ struct SimCommand: AsyncParsableCommand {
                 } else {
                     settings = try config.map(LLMSimulatorConfig.load(path:)) ?? LLMSimulatorConfig()
                 }
-            } catch let error as SimulatorError {
-                throw ValidationError(error.message)
-            } catch let error as ScenarioError {
-                throw ValidationError("\(error)")
+            } catch {
+                FileHandle.standardError.write(Data("hermes-bench: \(error)\n".utf8))
+                throw ExitCode(ExitStatus.badInput.rawValue)
             }
             let simulator = LLMSimulator(config: settings)
             let host = self.host

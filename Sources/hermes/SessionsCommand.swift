@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HermesCore
+import HermesRuntime
 import HermesStore
 
 /// `hermes sessions …`: look at the conversations in a `state.db`.
@@ -24,13 +25,13 @@ struct SessionsCommand: AsyncParsableCommand {
             let path = self.path
             guard FileManager.default.fileExists(atPath: path) else {
                 Terminal.error("hermes: \(path): no such database; pass --db PATH or set HERMES_DB\n")
-                throw ExitCode(1)
+                throw ExitCode(ExitStatus.failure.rawValue)
             }
             do {
                 return try await withSessionStore(at: path, configuration: StoreConfiguration(readers: 1), body)
             } catch let error as StoreError {
                 Terminal.error("hermes: \(error)\n")
-                throw ExitCode(1)
+                throw ExitCode(ExitStatus.failure.rawValue)
             }
         }
     }
@@ -91,10 +92,10 @@ struct SessionsCommand: AsyncParsableCommand {
                     Terminal.error(matches.isEmpty
                         ? "hermes: no session \(prefix); `hermes sessions list` shows the ids\n"
                         : "hermes: \(prefix) matches several sessions (\(list)); give more of the id\n")
-                    throw ExitCode(1)
+                    throw ExitCode(ExitStatus.failure.rawValue)
                 }
                 let exact = matches.contains(SessionID(prefix)) ? SessionID(prefix) : id
-                guard let session = try await store.session(exact) else { throw ExitCode(1) }
+                guard let session = try await store.session(exact) else { throw ExitCode(ExitStatus.failure.rawValue) }
                 return (session, try await store.messages(in: exact, offset: 0, limit: nil, includeInactive: includeInactive))
             }
             var text = "session \(session.id)  source \(session.source)  started \(SessionsCommand.time(session.startedAt)) UTC"

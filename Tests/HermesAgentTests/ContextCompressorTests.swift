@@ -2,25 +2,17 @@ import Foundation
 import HermesCore
 import HermesLLM
 import HermesTelemetry
+import HermesTesting
 import Synchronization
 import Testing
 
 @testable import HermesAgent
 
-/// A summary model that counts its calls, and can be slow or fail.
-private final class SummaryModel: ChatModel {
-    let calls = Atomic<Int>(0)
-    let delay: Duration
-    let failure: LLMError?
-
-    init(delay: Duration = .zero, failure: LLMError? = nil) {
-        self.delay = delay
-        self.failure = failure
-    }
-
-    func complete(_ request: ChatRequest, onEvent: ChatEventHandler?) async throws -> ChatCompletion {
-        calls.add(1, ordering: .relaxed)
-        if delay > .zero { try await Task.sleep(for: delay) }
+/// A summary model: answers each summary request with a summary of that many messages, after
+/// `gate` opens when one is given, or fails with `failure`.
+private func summaryModel(gate: Gate? = nil, failure: LLMError? = nil) -> ScriptedModel {
+    ScriptedModel { request, _ in
+        await gate?.wait()
         if let failure { throw failure }
         let conversation = request.messages.last?.content ?? ""
         let lines = conversation.components(separatedBy: "\n\n[").count
@@ -67,7 +59,7 @@ private func toolPairsAreIntact(_ messages: [Message]) -> Bool {
 
     @Test func theHeadAndTailStayTheMiddleBecomesOneSummary() async throws {
         let history = conversation(rounds: 16)
-        let compressor = ContextCompressor(model: SummaryModel(), settings: settings)
+        let compressor = ContextCompressor(model: summaryModel(), settings: settings)
         let compaction = try #require(await compressor.compress(history))
         let compacted = compaction.history
         #expect(compaction.outcome == .summarized && compaction.replaced > 10)
@@ -101,8 +93,7 @@ private func toolPairsAreIntact(_ messages: [Message]) -> Bool {
     }
 
     @Test func aLaterCompressionFoldsTheEarlierSummaryIn() async throws {
-        let model = SummaryModel()
-        let compressor = ContextCompressor(model: model, settings: settings)
+        let compressor = ContextCompressor(model: summaryModel(), settings: settings)
         let first = try #require(await compressor.compress(conversation(rounds: 16)))
         let grown = first.history + conversation(rounds: 16).suffix(40)
         let second = try #require(await compressor.compress(grown))
@@ -112,21 +103,27 @@ private func toolPairsAreIntact(_ messages: [Message]) -> Bool {
     }
 
     @Test func theSameSpanIsSummarisedOnce() async throws {
-        let model = SummaryModel(delay: .milliseconds(50))
+        let gate = Gate()
+        let model = summaryModel(gate: gate)
         let cache = SummaryCache()
         let history = conversation(rounds: 16)
         let first = ContextCompressor(model: model, settings: settings, cache: cache)
         let second = ContextCompressor(model: model, settings: settings, cache: cache)
         async let a = first.compress(history)
+        // The first call is in flight: the second compression of the same span shares it.
+        await gate.waitForArrivals(1)
         async let b = second.compress(history)
+        gate.open()
         let (one, two) = await (a, b)
-        #expect(model.calls.load(ordering: .relaxed) == 1, "a concurrent caller waits for the same call")
-        #expect(Set([one?.outcome, two?.outcome]) == [.summarized, .cached])
+        let made = try #require(one)
+        let cached = try #require(two)
+        #expect(model.calls == 1, "a concurrent caller waits for the same call")
+        #expect(made.outcome == .summarized && cached.outcome == .cached && cached.history == made.history)
         let again = await first.compress(history)
-        #expect(again?.outcome == .cached && again?.history == one?.history)
-        #expect(model.calls.load(ordering: .relaxed) == 1)
+        #expect(again?.outcome == .cached && again?.history == made.history)
+        #expect(model.calls == 1)
         let other = await first.compress(history + conversation(rounds: 1))
-        #expect(other?.outcome == .summarized && model.calls.load(ordering: .relaxed) == 2, "another span is another call")
+        #expect(other?.outcome == .summarized && model.calls == 2, "another span is another call")
     }
 
     @Test func theCacheIsBoundedByCountAndAge() async throws {
@@ -141,9 +138,12 @@ private func toolPairsAreIntact(_ messages: [Message]) -> Bool {
         #expect(small.count == 2)
         #expect(try await small.summary(for: "c", make: make).source == .cached)
 
-        let shortLived = SummaryCache(timeToLive: .milliseconds(20))
+        let clock = ManualClock()
+        let shortLived = SummaryCache(timeToLive: .seconds(60), clock: clock)
         _ = try await shortLived.summary(for: "x", make: make)
-        try await Task.sleep(for: .milliseconds(40))
+        clock.advance(by: .seconds(59))
+        #expect(try await shortLived.summary(for: "x", make: make).source == .cached, "a summary lives its whole lifetime")
+        clock.advance(by: .seconds(1))
         #expect(try await shortLived.summary(for: "x", make: make).source == .made, "an expired summary is made again")
 
         let failing = SummaryCache()
@@ -153,22 +153,65 @@ private func toolPairsAreIntact(_ messages: [Message]) -> Bool {
         #expect(failing.count == 0, "a failure is not cached")
     }
 
+    @Test func theCacheSharesACallInFlightAndNeverKeepsAFailure() {
+        let start = ContinuousClock.now
+        var state = SummaryCacheState<Int>(capacity: 2, timeToLive: .seconds(60))
+        guard case .make(1) = state.lookup("a", now: start, start: { 1 }) else {
+            Issue.record("the first lookup makes the summary")
+            return
+        }
+        guard case .wait(1) = state.lookup("a", now: start, start: { 2 }) else {
+            Issue.record("a lookup while it is made waits for that call")
+            return
+        }
+        state.failed("a")
+        guard case .make(3) = state.lookup("a", now: start, start: { 3 }) else {
+            Issue.record("after a failure the next caller tries again")
+            return
+        }
+        state.made("a", summary: "A", now: start)
+        guard case .hit("A") = state.lookup("a", now: start + .seconds(59), start: { 4 }) else {
+            Issue.record("a made summary is served until its lifetime ends")
+            return
+        }
+        guard case .make = state.lookup("a", now: start + .seconds(60), start: { 5 }) else {
+            Issue.record("an expired summary is made again")
+            return
+        }
+        _ = state.lookup("b", now: start + .seconds(60), start: { 6 })
+        _ = state.lookup("c", now: start + .seconds(60), start: { 7 })
+        #expect(state.count == 3, "summaries being made are never evicted, whatever the capacity")
+    }
+
     @Test func aFailedOrSlowSummaryDropsTheMiddleBehindAMarker() async throws {
         let metrics = HermesMetrics()
-        for model in [
-            SummaryModel(failure: LLMError(.httpStatus, "HTTP 500 from the model", status: 500)),
-            SummaryModel(delay: .seconds(5)),
-        ] {
-            let settings = CompressionSettings(contextLength: 8_000, summaryTimeout: .milliseconds(50))
-            let compressor = ContextCompressor(model: model, settings: settings, cache: SummaryCache(), metrics: metrics)
-            let compaction = try #require(await compressor.compress(conversation(rounds: 16)))
+        let settings = CompressionSettings(contextLength: 8_000, summaryTimeout: .seconds(60))
+        func check(_ compaction: Compaction?, failure: String) throws {
+            let compaction = try #require(compaction)
             #expect(compaction.outcome == .fallback)
             let marker = try #require(compaction.history.first { ContextCompressor.isCompaction($0) })
             #expect(marker.content?.contains("earlier messages were dropped") == true)
-            #expect(compaction.failure?.contains("HTTP 500") == true || compaction.failure?.contains("longer than") == true)
+            #expect(compaction.failure?.contains(failure) == true, "\(compaction.failure ?? "no failure")")
             #expect(toolPairsAreIntact(compaction.history) && compaction.tokensAfter < settings.thresholdTokens)
         }
-        let paused = ContextCompressor(model: SummaryModel(), settings: settings, metrics: metrics)
+        let failing = ContextCompressor(
+            model: summaryModel(failure: LLMError(.httpStatus, "HTTP 500 from the model", status: 500)), settings: settings,
+            cache: SummaryCache(), metrics: metrics)
+        try check(await failing.compress(conversation(rounds: 16)), failure: "HTTP 500")
+
+        // A summary that never comes: the timeout, on a clock the test moves, gives up on it.
+        let clock = ManualClock()
+        let stuck = Gate()
+        let slow = ContextCompressor(
+            model: summaryModel(gate: stuck), settings: settings, cache: SummaryCache(clock: clock), metrics: metrics,
+            clock: clock)
+        async let timedOut = slow.compress(conversation(rounds: 16))
+        await stuck.waitForArrivals(1)
+        await clock.waitForSleepers(1)
+        clock.advance(by: .seconds(60))
+        try check(await timedOut, failure: "longer than 60s")
+
+        let paused = ContextCompressor(model: summaryModel(), settings: settings, metrics: metrics)
         #expect(await paused.compress(conversation(rounds: 16), summariesAllowed: false)?.outcome == .fallback)
         let exposition = String(decoding: metrics.exposition(), as: UTF8.self)
         #expect(exposition.contains(#"hermes_compressions_total{outcome="fallback"} 3"#))
@@ -176,7 +219,7 @@ private func toolPairsAreIntact(_ messages: [Message]) -> Bool {
     }
 
     @Test func aShortConversationIsLeftAlone() async {
-        let compressor = ContextCompressor(model: SummaryModel(), settings: settings)
+        let compressor = ContextCompressor(model: summaryModel(), settings: settings)
         #expect(await compressor.compress(Array(conversation(rounds: 0) + [.user("hi")])) == nil)
         #expect(!compressor.needsCompression(tokens: settings.thresholdTokens))
         #expect(compressor.needsCompression(tokens: settings.thresholdTokens + 1))

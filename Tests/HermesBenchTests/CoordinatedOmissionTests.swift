@@ -1,4 +1,5 @@
 import HermesCore
+import HermesConfig
 import Histogram
 import Synchronization
 import Testing

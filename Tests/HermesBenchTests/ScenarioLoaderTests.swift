@@ -1,4 +1,5 @@
 import Foundation
+import HermesConfig
 import HermesBench
 import HermesCore
 import HermesSimulators
@@ -88,7 +89,7 @@ import Testing
         ("name: x\nabout: y\ntarget: gateway\nllm:\n  reply_tokens: {min: 90, max: 10}\nworkload: {model: closed, users: 1, duration: 1s}", 5, "min (90) is above max (10); swap them"),
         ("name: x\nabout: y\ntarget: gateway\nllm:\n  first_token: {median: 200ms, p99: 40ms}\nworkload: {model: closed, users: 1, duration: 1s}", 5, "p99 (40ms) is below the median (200ms)"),
         ("name: x\nabout: y\ntarget: gateway\nllm:\n  tool_calls: [{tool: web_search, probability: 1.5}]\nworkload: {model: closed, users: 1, duration: 1s}", 5, "probability is 1.5; it must be between 0 and 1"),
-        ("name: x\nabout: y\ntarget: gateway\nllm:\n  errors: [{kind: timeout, rate: 0.1}]\nworkload: {model: closed, users: 1, duration: 1s}", 5, "kind \"timeout\" is not one of status, truncate"),
+        ("name: x\nabout: y\ntarget: gateway\nllm:\n  errors: [{kind: timeout, rate: 0.1}]\nworkload: {model: closed, users: 1, duration: 1s}", 5, "kind: unknown kind \"timeout\"; write one of status, truncate"),
         ("name: x\nabout: y\ntarget: gateway\nworkload: {model: closed, users: 0, duration: 1s}", 4, "workload.users is 0; it must be at least 1"),
         ("name: x\nabout: y\ntarget: gateway\nworkload:\n  model: closed\n  users: 5\n  duration: 1s\n  phases: []", 8, "workload.phases belongs to the open model"),
         ("name: x\nabout: y\ntarget: gateway\nworkload:\n  model: open", 5, "an open workload needs phases"),

@@ -1,4 +1,5 @@
 import Foundation
+import HermesConfig
 import HermesBench
 import HermesCore
 import Subprocess

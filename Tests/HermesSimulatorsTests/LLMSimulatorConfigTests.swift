@@ -1,4 +1,5 @@
 import HermesCore
+import HermesConfig
 import HermesSimulators
 import Testing
 
@@ -30,19 +31,27 @@ struct LLMSimulatorConfigTests {
     @Test(
         "bad input is refused with the key and what to write instead",
         arguments: [
-            ("first_tokn: {median: 1ms}", "unknown key \"first_tokn\""),
-            ("first_token: {median: 40}", "first_token.median: \"40\" is not a duration"),
-            ("first_token: soon", "first_token: \"soon\" is not a duration"),
-            ("reply_tokens: {min: 5, max: 2}", "need 1 <= min <= max"),
-            ("errors: [{kind: explode}]", "unknown kind \"explode\""),
-            ("errors: [{rate: 3}]", "rate 3.0 is outside 0...1"),
-            ("tool_calls: [{tool: x, probability: 2}]", "probability 2.0 is outside 0...1"),
-            ("seed: [", "not valid YAML"),
+            ("first_tokn: {median: 1ms}", 1, "unknown key \"first_tokn\" — did you mean \"first_token\"?"),
+            ("first_token: {median: 40}", 1, "first_token.median: \"40\" is not a duration"),
+            ("first_token: soon", 1, "first_token: \"soon\" is not a duration"),
+            ("reply_tokens:\n  min: 5\n  max: 2", 2, "reply_tokens: min (5) is above max (2); swap them"),
+            ("errors: [{kind: explode}]", 1, "errors[0].kind: unknown kind \"explode\""),
+            ("errors: [{kind: status, rate: 3}]", 1, "errors[0].rate is 3; it must be between 0 and 1"),
+            ("errors: {rate: 1%, status: 200}", 1, "errors.status is 200; it must be at least 400"),
+            ("tool_calls: [{tool: x, probability: 2}]", 1, "tool_calls[0].probability is 2; it must be between 0 and 1"),
+            ("seed: -1", 1, "seed must be a whole number of 0 or more"),
+            ("seed: [", 2, "not valid YAML"),
         ])
-    func refuses(text: String, expected: String) {
-        let error = #expect(throws: SimulatorError.self) { try LLMSimulatorConfig.parse(text, source: "sim.yaml") }
-        #expect(error?.message.hasPrefix("sim.yaml: ") == true)
+    func refuses(text: String, line: Int, expected: String) {
+        let error = #expect(throws: ConfigError.self) { try LLMSimulatorConfig.parse(text, source: "sim.yaml") }
+        #expect(error?.source == .file("sim.yaml", line: line), "got: \(error.map(String.init(describing:)) ?? "nothing")")
         #expect(error?.message.contains(expected) == true, "got: \(error?.message ?? "nothing")")
+    }
+
+    @Test("one mapping under errors is one status rule, as in a scenario's llm: section")
+    func singleErrorRule() throws {
+        let config = try LLMSimulatorConfig.parse("errors: {rate: 1%, status: 429}")
+        #expect(config.errors == [LLMSimulatorConfig.ErrorRule(kind: .status, status: 429, rate: 0.01)])
     }
 
     @Test("summary requests are told by their system prompt and get their own latency, length or failure")
@@ -75,7 +84,7 @@ struct LLMSimulatorConfigTests {
             return
         }
         #expect(rule.status == 503)
-        #expect(throws: SimulatorError.self) { try LLMSimulatorConfig.parse("summary_requests: {status: 200}") }
+        #expect(throws: ConfigError.self) { try LLMSimulatorConfig.parse("summary_requests: {status: 200}") }
     }
 
     @Test("the same seed gives the same replies")

@@ -1,7 +1,9 @@
 import HermesAgent
 import HermesCore
+import HermesConfig
 import HermesLLM
 import HermesSimulators
+import HermesTesting
 import HermesTools
 import Synchronization
 import Testing
@@ -19,21 +21,30 @@ struct AgentTurnIntegrationTests {
 
     @Test("parallel-safe calls of one response overlap; an unsafe call runs alone, after them")
     func parallelTools() async throws {
+        // Both reads wait at one gate, opened once both are there: run one after the other, they
+        // would never get through it.
+        let gate = Gate()
+        let log = EventLog()
         let registry = ToolRegistry([
-            SleepTool.entry("read_a", parallelSafe: true), SleepTool.entry("read_b", parallelSafe: true),
-            SleepTool.entry("write_c", parallelSafe: false),
+            ProbeTool.entry("read_a", parallelSafe: true, gate: gate, log: log),
+            ProbeTool.entry("read_b", parallelSafe: true, gate: gate, log: log),
+            ProbeTool.entry("write_c", parallelSafe: false, log: log),
         ])
         let simulator = Self.simulator(toolCalls: [.init(tool: "read_a"), .init(tool: "read_b"), .init(tool: "write_c")])
         try await simulator.withServer { baseURL in
             let agent = try Agent(
                 model: OpenAIClient(configuration: .init(baseURL: baseURL)), tools: registry, context: testContext(),
                 configuration: AgentConfiguration(toolsets: ["test"]))
-            let result = try await agent.respond(to: "do three things")
+            async let turn = agent.respond(to: "do three things")
+            await gate.waitForArrivals(2)
+            gate.open()
+            let result = try await turn
             let runs = result.toolRuns
             #expect(runs.map(\.call.name) == ["read_a", "read_b", "write_c"])
-            let (a, b, c) = (runs[0], runs[1], runs[2])
-            #expect(a.started < b.ended && b.started < a.ended, "the two parallel-safe calls overlap in time")
-            #expect(c.started >= max(a.ended, b.ended), "the unsafe call starts after the others ended")
+            let events = log.values
+            #expect(Set(events.prefix(2)) == ["start read_a", "start read_b"], "both reads started before either ended")
+            #expect(Set(events[2..<4]) == ["end read_a", "end read_b"])
+            #expect(Array(events.suffix(2)) == ["start write_c", "end write_c"], "the unsafe call ran alone, after them")
             #expect(result.modelCalls == 2)
             #expect(result.stopReason == .completed)
             // The results go back to the model in the order it asked, each answering its call.
@@ -99,53 +110,57 @@ struct AgentTurnIntegrationTests {
         }
     }
 
-    @Test("cancelling a turn mid-call ends it at once and leaves the history unchanged")
+    @Test("cancelling a turn mid-call ends it and leaves the history unchanged")
     func cancellation() async throws {
-        let simulator = Self.simulator(firstToken: .seconds(20))
+        // The model would answer after ten minutes: only a cancellation that works ends the turn
+        // within the suite's time limit.
+        let simulator = Self.simulator(firstToken: .seconds(600))
         try await simulator.withServer { baseURL in
             let agent = try Agent(
                 model: OpenAIClient(configuration: .init(baseURL: baseURL)), tools: .builtIn(), context: testContext(),
                 configuration: AgentConfiguration(toolsets: ["todo"]))
             let turn = Task { try await agent.respond(to: "this will be cancelled") }
-            try await Task.sleep(for: .milliseconds(200))
-            let started = ContinuousClock.now
+            await simulator.waitForRequests(1)
             turn.cancel()
             await #expect(throws: CancellationError.self) { try await turn.value }
-            #expect(ContinuousClock.now - started < .seconds(5))
             #expect(await agent.history.isEmpty)
         }
     }
 
     @Test("cancelling a turn while a tool runs stops the tool")
     func cancellationDuringTool() async throws {
-        let simulator = Self.simulator(toolCalls: [.init(tool: "terminal", arguments: ["command": "sleep 30"])])
+        let simulator = Self.simulator(toolCalls: [.init(tool: "terminal", arguments: ["command": "sleep 600"])])
         try await simulator.withServer { baseURL in
             let agent = try Agent(
                 model: OpenAIClient(configuration: .init(baseURL: baseURL)), tools: .builtIn(), context: testContext(),
                 configuration: AgentConfiguration(toolsets: ["terminal"]))
-            let turn = Task { try await agent.respond(to: "sleep") }
-            try await Task.sleep(for: .milliseconds(500))
-            let started = ContinuousClock.now
+            let started = Gate()
+            let turn = Task {
+                try await agent.respond(to: "sleep") { event in
+                    if case .toolStarted = event { started.arrive() }
+                }
+            }
+            await started.waitForArrivals(1)
             turn.cancel()
             await #expect(throws: CancellationError.self) { try await turn.value }
-            #expect(ContinuousClock.now - started < .seconds(5))
             #expect(await agent.history.isEmpty)
         }
     }
 
     @Test("a second concurrent turn on one agent is refused with busy")
     func busy() async throws {
-        let simulator = Self.simulator(firstToken: .milliseconds(300))
-        try await simulator.withServer { baseURL in
-            let agent = try Agent(
-                model: OpenAIClient(configuration: .init(baseURL: baseURL)), tools: .builtIn(), context: testContext(),
-                configuration: AgentConfiguration(toolsets: ["todo"]))
-            async let first = agent.respond(to: "one")
-            try await Task.sleep(for: .milliseconds(50))
-            let error = await #expect(throws: AgentError.self) { try await agent.respond(to: "two") }
-            #expect(error?.code == .busy)
-            _ = try await first
+        let gate = Gate()
+        let model = ScriptedModel { _, _ in
+            await gate.wait()
+            return ChatCompletion(message: .assistant("done"))
         }
+        let agent = try Agent(model: model, tools: .builtIn(), context: testContext(), configuration: AgentConfiguration(toolsets: ["todo"]))
+        async let first = agent.respond(to: "one")
+        await gate.waitForArrivals(1)
+        let error = await #expect(throws: AgentError.self) { try await agent.respond(to: "two") }
+        #expect(error?.code == .busy)
+        gate.open()
+        _ = try await first
     }
 
     @Test("an unknown toolset is a configuration error naming the known ones")

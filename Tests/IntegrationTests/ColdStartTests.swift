@@ -1,12 +1,14 @@
 import Foundation
+import HermesConfig
 import HermesBench
+import HermesTesting
 import Testing
 
 /// `target: process`: `hermes gateway` started for each request, measured from process start.
 @Suite("hermes-bench cold start", .timeLimit(.minutes(2)))
 struct ColdStartTests {
     @Test func eachRequestStartsAndStopsAGatewayProcess() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: hermesExecutable), "build hermes first (swift build --build-tests)")
+        try #require(FileManager.default.isExecutableFile(atPath: Executables.hermes), "build hermes first (swift build --build-tests)")
         let scenario = try ScenarioLoader.parse(
             """
             name: cold-check

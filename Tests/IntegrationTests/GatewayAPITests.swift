@@ -1,11 +1,14 @@
 import Foundation
+import HermesConfig
+import HermesAgent
 import HermesCore
 import HermesGateway
 import HermesLLM
 import HermesSimulators
+import HermesRuntime
 import HermesStore
+import HermesTesting
 import NIOHTTP1
-import Synchronization
 import Testing
 
 /// The OpenAI-compatible API over loopback, against the LLM simulator and a real store.
@@ -14,16 +17,12 @@ struct GatewayAPITests {
     private let auth = ["Authorization": "Bearer test-key"]
     private var keyed: GatewayConfiguration { GatewayConfiguration(apiKey: "test-key") }
 
-    private func simulatedModel(_ baseURL: String) -> OpenAIClient {
-        OpenAIClient(configuration: .init(baseURL: baseURL, model: "sim"))
-    }
-
     @Test("200 concurrent requests over 50 sessions: all succeed, each session stored in the order sent")
     func concurrentSessionsKeepTheirOrder() async throws {
         var config = LLMSimulatorConfig()
         config.firstToken = .init(median: .milliseconds(40))
         try await LLMSimulator(config: config).withServer { llm in
-            try await withGateway(keyed, makeAgent: agentFactory(simulatedModel(llm))) { gateway in
+            try await withGateway(keyed, model: simulatorModel(llm)) { gateway in
                 let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
                     for session in 0..<50 {
                         group.addTask { try await sendInOrder(4, to: "session-\(session)", via: gateway) }
@@ -49,7 +48,7 @@ struct GatewayAPITests {
         config.toolCalls = [.init(tool: "todo", arguments: ["todos": [["id": "1", "content": "ship", "status": "pending"]]])]
         config.tokensPerSecond = 2000
         try await LLMSimulator(config: config).withServer { llm in
-            try await withGateway(keyed, makeAgent: agentFactory(simulatedModel(llm))) { gateway in
+            try await withGateway(keyed, model: simulatorModel(llm)) { gateway in
                 let response = try await gateway.send(
                     "/v1/chat/completions", body: RunningGateway.chat("plan it", stream: true),
                     headers: auth.merging(["X-Hermes-Session-Id": "streamed"]) { a, _ in a })
@@ -79,7 +78,7 @@ struct GatewayAPITests {
     @Test("without a session header the session follows the conversation, and the caller's history is used")
     func derivedSessions() async throws {
         try await LLMSimulator().withServer { llm in
-            try await withGateway(makeAgent: agentFactory(simulatedModel(llm))) { gateway in
+            try await withGateway(model: simulatorModel(llm)) { gateway in
                 let first = try await gateway.send("/v1/chat/completions", body: RunningGateway.chat("hello"))
                 #expect(first.status == 200)
                 let session = try #require(first.headers["X-Hermes-Session-Id"].first)
@@ -99,7 +98,7 @@ struct GatewayAPITests {
     @Test("authentication: 401 without the key, 403 for a session header when no key is configured")
     func authentication() async throws {
         try await LLMSimulator().withServer { llm in
-            try await withGateway(keyed, makeAgent: agentFactory(simulatedModel(llm))) { gateway in
+            try await withGateway(keyed, model: simulatorModel(llm)) { gateway in
                 let missing = try await gateway.send("/v1/chat/completions", body: RunningGateway.chat("hi"))
                 #expect(missing.status == 401)
                 #expect(missing.body.contains(#""code":"invalid_api_key""#))
@@ -111,7 +110,7 @@ struct GatewayAPITests {
                 #expect(health.status == 200 && health.body.contains(#""status":"ok""#))
                 #expect(try await gateway.store.sessions(SessionListQuery()).isEmpty)
             }
-            try await withGateway(makeAgent: agentFactory(simulatedModel(llm))) { gateway in
+            try await withGateway(model: simulatorModel(llm)) { gateway in
                 let refused = try await gateway.send(
                     "/v1/chat/completions", body: RunningGateway.chat("hi"), headers: ["X-Hermes-Session-Id": "x"])
                 #expect(refused.status == 403)
@@ -124,7 +123,7 @@ struct GatewayAPITests {
     func badInput() async throws {
         let configuration = keyed.with { $0.maxBodyBytes = 1024 }
         try await LLMSimulator().withServer { llm in
-            try await withGateway(configuration, makeAgent: agentFactory(simulatedModel(llm))) { gateway in
+            try await withGateway(configuration, model: simulatorModel(llm)) { gateway in
                 let malformed = try await gateway.send("/v1/chat/completions", body: #"{"messages": ["#, headers: auth)
                 #expect(malformed.status == 400)
                 let error = try JSONDecoder().decode(ErrorBody.self, from: Data(malformed.body.utf8))
@@ -152,7 +151,11 @@ struct GatewayAPITests {
             $0.retryAfterSeconds = 2
         }
         let gate = Gate()
-        try await withGateway(configuration, makeAgent: agentFactory(GatedModel(gate: gate))) { gateway in
+        let model = ScriptedModel { _, _ in
+            await gate.wait()
+            return ChatCompletion(message: .assistant("done"))
+        }
+        try await withGateway(configuration, model: model) { gateway in
             let responses = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
                 for index in 0..<4 {
                     group.addTask {
@@ -163,7 +166,7 @@ struct GatewayAPITests {
                     }
                 }
                 // One turn runs (held by the gate), one waits, two are refused; then let them through.
-                while gateway.gateway.runner.router.rejections < 2 { try await Task.sleep(for: .milliseconds(5)) }
+                await gateway.gateway.runner.router.waitUntil { $0.rejections >= 2 }
                 gate.open()
                 return try await group.reduce(into: []) { $0.append($1) }
             }
@@ -177,7 +180,7 @@ struct GatewayAPITests {
     @Test("an evicted agent is rebuilt from the store with the whole conversation")
     func evictedAgentsComeBackFromTheStore() async throws {
         let configuration = keyed.with { $0.agentCacheSize = 1 }
-        try await withGateway(configuration, makeAgent: agentFactory(CountingModel())) { gateway in
+        try await withGateway(configuration, model: countingModel) { gateway in
             func say(_ text: String, in session: String) async throws -> String {
                 let response = try await gateway.send(
                     "/v1/chat/completions", body: RunningGateway.chat(text),
@@ -196,7 +199,7 @@ struct GatewayAPITests {
 
     @Test("an evicted agent gets its task list back from the stored conversation")
     func evictedAgentsKeepTheirTasks() async throws {
-        try await withGateway(keyed.with { $0.agentCacheSize = 1 }, makeAgent: agentFactory(TodoModel())) { gateway in
+        try await withGateway(keyed.with { $0.agentCacheSize = 1 }, model: todoModel) { gateway in
             func say(_ text: String, in session: String) async throws -> String {
                 let response = try await gateway.send(
                     "/v1/chat/completions", body: RunningGateway.chat(text),
@@ -214,58 +217,20 @@ struct GatewayAPITests {
 
 /// Keeps a task list through the `todo` tool: "remember X" writes X, "what is on my list?" reads
 /// the list; after a tool result it answers with that result.
-private struct TodoModel: ChatModel {
-    func complete(_ request: ChatRequest, onEvent: ChatEventHandler?) async throws -> ChatCompletion {
-        let last = request.messages.last
-        if last?.role == .tool { return ChatCompletion(message: .assistant("list: \(last?.content ?? "")")) }
-        let text = last?.content ?? ""
-        let arguments =
-            text.hasPrefix("remember ")
-            ? #"{"todos":[{"id":"1","content":\#(jsonQuoted(String(text.dropFirst(9)))),"status":"pending"}]}"# : "{}"
-        let call = ToolCall(id: "call-\(request.messages.count)", name: "todo", arguments: arguments)
-        return ChatCompletion(message: .assistant(nil, toolCalls: [call]))
-    }
-}
-
-/// Lets callers through once opened.
-private final class Gate: Sendable {
-    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-
-    func open() {
-        let waiters = state.withLock { state in
-            state.open = true
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    func wait() async {
-        await withCheckedContinuation { continuation in
-            let ready = state.withLock { state in
-                if !state.open { state.waiters.append(continuation) }
-                return state.open
-            }
-            if ready { continuation.resume() }
-        }
-    }
-}
-
-/// Answers once its gate is open.
-private struct GatedModel: ChatModel {
-    let gate: Gate
-
-    func complete(_ request: ChatRequest, onEvent: ChatEventHandler?) async throws -> ChatCompletion {
-        await gate.wait()
-        return ChatCompletion(message: .assistant("done"))
-    }
+private let todoModel = ScriptedModel { request, _ in
+    let last = request.messages.last
+    if last?.role == .tool { return ChatCompletion(message: .assistant("list: \(last?.content ?? "")")) }
+    let text = last?.content ?? ""
+    let arguments =
+        text.hasPrefix("remember ")
+        ? #"{"todos":[{"id":"1","content":\#(jsonQuoted(String(text.dropFirst(9)))),"status":"pending"}]}"# : "{}"
+    let call = ToolCall(id: "call-\(request.messages.count)", name: "todo", arguments: arguments)
+    return ChatCompletion(message: .assistant(nil, toolCalls: [call]))
 }
 
 /// Answers with how many messages it was sent, so a test can see the history an agent had.
-private struct CountingModel: ChatModel {
-    func complete(_ request: ChatRequest, onEvent: ChatEventHandler?) async throws -> ChatCompletion {
-        ChatCompletion(message: .assistant("saw \(request.messages.count) messages"))
-    }
+private let countingModel = ScriptedModel { request, _ in
+    ChatCompletion(message: .assistant("saw \(request.messages.count) messages"))
 }
 
 private struct Completion: Decodable {
@@ -306,9 +271,17 @@ private func sendInOrder(_ count: Int, to session: String, via gateway: RunningG
                     headers: ["Authorization": "Bearer test-key", "X-Hermes-Session-Id": session]
                 ).status
             }
-            // Turns waiting or running, plus turns answered, reach message + 1 only once this one is admitted.
-            while gateway.gateway.runner.router.admittedTurns(of: id) + completed.value < message + 1 {
-                try await Task.sleep(for: .milliseconds(1))
+            // Turns waiting or running, plus turns answered, reach message + 1 only once this one is
+            // admitted; both counts are watched, so whichever moves last wakes the wait.
+            let router = gateway.gateway.runner.router
+            while router.admittedTurns(of: id) + completed.value < message + 1 {
+                let answered = completed.value
+                await withTaskGroup(of: Void.self) { watch in
+                    watch.addTask { await router.waitUntil { $0.admittedTurns(of: id) + answered >= message + 1 } }
+                    watch.addTask { await completed.waitUntil(atLeast: answered + 1) }
+                    await watch.next()
+                    watch.cancelAll()
+                }
             }
         }
         return try await requests.reduce(into: []) { $0.append($1) }

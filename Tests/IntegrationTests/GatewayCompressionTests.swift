@@ -1,22 +1,19 @@
 import Foundation
+import HermesConfig
 import HermesAgent
 import HermesCore
 import HermesGateway
 import HermesLLM
+import HermesRuntime
 import HermesStore
-import HermesTelemetry
-import HermesTools
+import HermesTesting
 import NIOHTTP1
 import Testing
 
 /// Answers chat requests with a short reply; summary requests with a summary, or an error.
-private struct SummarisingModel: ChatModel {
-    var summaryFails = false
-
-    func complete(_ request: ChatRequest, onEvent: ChatEventHandler?) async throws -> ChatCompletion {
-        guard request.messages.last?.content?.contains("<conversation>") == true else {
-            return ChatCompletion(message: .assistant("noted"))
-        }
+private func summarisingModel(summaryFails: Bool = false) -> ScriptedModel {
+    ScriptedModel { request, _ in
+        guard request.isSummaryRequest else { return ChatCompletion(message: .assistant("noted")) }
         if summaryFails { throw LLMError(.httpStatus, "HTTP 503 from the summary model", status: 503) }
         return ChatCompletion(message: .assistant("## Goal\nThe user is describing zeppelins at length."))
     }
@@ -24,15 +21,11 @@ private struct SummarisingModel: ChatModel {
 
 @Suite("gateway sessions that outgrow the context", .timeLimit(.minutes(1)))
 struct GatewayCompressionTests {
-    private func factory(_ model: SummarisingModel, metrics: HermesMetrics) -> AgentFactory {
-        let compressor = ContextCompressor(
-            model: model, settings: CompressionSettings(contextLength: 6_000), cache: SummaryCache(), metrics: metrics)
-        return { session, history in
-            try Agent(
-                model: model, tools: ToolRegistry([]),
-                context: ToolContext(sessionID: session, workingDirectory: NSTemporaryDirectory()),
-                configuration: AgentConfiguration(toolsets: [], stream: false), history: history, compressor: compressor)
-        }
+    /// Agents without tools or streaming, compressing past 75% of a 6,000-token window.
+    private func compressing(_ settings: inout RuntimeSettings) {
+        settings.toolsets = []
+        settings.stream = false
+        settings.compression = CompressionSettings(contextLength: 6_000)
     }
 
     /// Sends `turns` long messages to one session; every one must be answered.
@@ -49,10 +42,7 @@ struct GatewayCompressionTests {
 
     @Test("the stored history is the compressed one; the replaced messages stay searchable; /metrics counts it")
     func compressionIsStoredAndCounted() async throws {
-        let metrics = HermesMetrics()
-        try await withGateway(
-            GatewayConfiguration(apiKey: "k"), metrics: metrics, makeAgent: factory(SummarisingModel(), metrics: metrics)
-        ) { gateway in
+        try await withGateway(GatewayConfiguration(apiKey: "k"), model: summarisingModel(), settings: compressing) { gateway in
             try await chat(gateway, session: "long", turns: 30)
             let id = SessionID("long")
             let history = try await gateway.store.history(of: id)
@@ -70,10 +60,8 @@ struct GatewayCompressionTests {
 
     @Test("a failing summary model leaves the session usable, and the failure shows in /metrics")
     func failedSummariesFallBack() async throws {
-        let metrics = HermesMetrics()
         try await withGateway(
-            GatewayConfiguration(apiKey: "k"), metrics: metrics,
-            makeAgent: factory(SummarisingModel(summaryFails: true), metrics: metrics)
+            GatewayConfiguration(apiKey: "k"), model: summarisingModel(summaryFails: true), settings: compressing
         ) { gateway in
             try await chat(gateway, session: "unlucky", turns: 30)
             let history = try await gateway.store.history(of: SessionID("unlucky"))

@@ -1,21 +1,18 @@
 import AsyncHTTPClient
 import Foundation
-import HermesAgent
 import HermesCore
 import HermesGateway
 import HermesLLM
+import HermesRuntime
 import HermesStore
-import HermesTelemetry
-import HermesTools
-import Hummingbird
 import NIOCore
-import NIOFoundationCompat
 import NIOHTTP1
-import Synchronization
 
-/// A gateway on loopback (port 0) over a fresh store in a temporary directory.
+/// A gateway on loopback (port 0), assembled by `HermesRuntime` as `hermes gateway` assembles
+/// it, over a fresh store in a temporary directory.
 struct RunningGateway: Sendable {
     let baseURL: String
+    let runtime: HermesRuntime
     let gateway: Gateway
     let store: SQLiteSessionStore
     let client: HTTPClient
@@ -39,56 +36,43 @@ struct RunningGateway: Sendable {
     }
 }
 
-/// Agents over `model` with the todo tools.
-func agentFactory(_ model: any ChatModel, toolsets: [String] = ["todo"]) -> AgentFactory {
-    agentFactory(model, toolsets: toolsets, metrics: nil)
-}
-
-/// Agents over `model` (its calls counted in `metrics` when given) with the todo tools.
-func agentFactory(_ model: any ChatModel, toolsets: [String] = ["todo"], metrics: HermesMetrics?) -> AgentFactory {
-    let model: any ChatModel = metrics.map { MeteredChatModel(model, metrics: $0) } ?? model
-    let tools = ToolRegistry.builtIn()
-    return { session, history in
-        try Agent(
-            model: model, tools: tools, context: ToolContext(
-                sessionID: session, workingDirectory: "/tmp", todos: TodoStore(restoringFrom: history)),
-            configuration: AgentConfiguration(toolsets: toolsets, maxIterations: 4), history: history)
-    }
-}
-
-/// Runs a gateway with `configuration` (its port replaced by 0) until `body` returns.
+/// Runs a gateway with `configuration` (its port replaced by 0) and agents over `model` with
+/// the todo tools and 4 model calls a turn (`settings` changes more), until `body` returns.
 func withGateway<T: Sendable>(
-    _ configuration: GatewayConfiguration = GatewayConfiguration(), metrics: HermesMetrics = HermesMetrics(),
-    onDelivery: (@Sendable (PlatformDelivery) -> Void)? = nil, makeAgent: @escaping AgentFactory,
+    _ configuration: GatewayConfiguration = GatewayConfiguration(), model: any ChatModel,
+    settings change: (inout RuntimeSettings) -> Void = { _ in }, onDelivery: (@Sendable (PlatformDelivery) -> Void)? = nil,
     _ body: (RunningGateway) async throws -> T
 ) async throws -> T {
     let directory = NSTemporaryDirectory() + "hermes-gateway-\(UUID().uuidString)"
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    let store = try await SQLiteSessionStore.open(at: directory + "/state.db", onCommit: metrics.commitObserver)
-    var configuration = configuration
-    configuration.port = 0
-    let gateway = Gateway(
-        configuration: configuration, store: store, metrics: metrics, onDelivery: onDelivery, makeAgent: makeAgent)
+    var settings = RuntimeSettings()
+    settings.gateway = configuration
+    settings.gateway.port = 0
+    settings.databasePath = directory + "/state.db"
+    settings.toolsets = ["todo"]
+    settings.maxIterations = 4
+    settings.workingDirectory = "/tmp"
+    change(&settings)
     var clientConfiguration = HTTPClient.Configuration()
     clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 512
     let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfiguration)
     do {
-        let result = try await gateway.withServer { baseURL in
-            try await body(RunningGateway(baseURL: baseURL, gateway: gateway, store: store, client: client))
+        let result = try await withRuntime(settings, model: model) { runtime in
+            let gateway = try runtime.makeGateway(onDelivery: onDelivery)
+            return try await gateway.withServer { baseURL in
+                try await body(
+                    RunningGateway(baseURL: baseURL, runtime: runtime, gateway: gateway, store: runtime.store!, client: client))
+            }
         }
         try await client.shutdown()
-        await store.close()
         return result
     } catch {
         try? await client.shutdown()
-        await store.close()
         throw error
     }
 }
 
-/// A count shared by tasks.
-final class Counter: Sendable {
-    private let count = Atomic<Int>(0)
-    func increment() { count.add(1, ordering: .relaxed) }
-    var value: Int { count.load(ordering: .relaxed) }
+/// An OpenAI-compatible client of the LLM simulator at `baseURL`.
+func simulatorModel(_ baseURL: String) -> OpenAIClient {
+    OpenAIClient(configuration: .init(baseURL: baseURL, model: "sim"))
 }

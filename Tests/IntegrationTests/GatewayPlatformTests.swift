@@ -1,11 +1,13 @@
 import Crypto
 import Foundation
+import HermesConfig
 import HermesAgent
 import HermesCore
 import HermesGateway
 import HermesLLM
 import HermesSimulators
 import HermesStore
+import HermesTesting
 import NIOHTTP1
 import Synchronization
 import Testing
@@ -30,19 +32,24 @@ struct GatewayPlatformTests {
         let platform = PlatformSimulator()
         let deliveries = Mutex<[PlatformDelivery]>([])
         try await platform.withServer { platformURL in
-            let model = SteppedModel(platform: platform)
+            let model = steppedModel(platform)
+            let delivered = Gate()
             try await withGateway(
-                configuration(platform: platformURL), onDelivery: { delivery in deliveries.withLock { $0.append(delivery) } },
-                makeAgent: agentFactory(model)
+                configuration(platform: platformURL), model: model,
+                onDelivery: { delivery in
+                    deliveries.withLock { $0.append(delivery) }
+                    delivered.arrive()
+                }
             ) { gateway in
                 let answer = try await gateway.send(
                     "/webhook/telegram", body: update(1), headers: ["X-Telegram-Bot-Api-Secret-Token": Self.secret])
                 #expect(answer.status == 200)
                 let session = SessionID("telegram-42")
-                let reply = try await waitForStoredReply(in: session, store: gateway.store)
+                await delivered.waitForArrivals(1)
+                let reply = try await storedReply(in: session, store: gateway.store)
                 #expect(reply == "Hello world!")
-                try await waitUntil { platform.calls().last?.text == reply }
                 let calls = platform.calls()
+                #expect(calls.last?.text == reply)
                 #expect(calls.map(\.method) == ["sendMessage", "editMessageText", "editMessageText"])
                 #expect(calls.map(\.text) == ["Hello", "Hello world", "Hello world!"])
                 #expect(calls.allSatisfy { $0.chatID == 42 && $0.messageID == calls[0].messageID })
@@ -52,7 +59,6 @@ struct GatewayPlatformTests {
                 let record = try await gateway.store.session(session)
                 #expect(record?.source == "telegram" && record?.messageCount == 2)
 
-                try await waitUntil { !deliveries.withLock(\.isEmpty) }
                 let delivery = try #require(deliveries.withLock { $0.first })
                 #expect(delivery.platform == "telegram" && delivery.updateID == 1 && delivery.session == session)
                 guard case .replied(let result) = delivery.outcome else {
@@ -75,8 +81,10 @@ struct GatewayPlatformTests {
         let llm = LLMSimulator()
         try await platform.withServer { platformURL in
             try await llm.withServer { llmURL in
-                let model = OpenAIClient(configuration: .init(baseURL: llmURL, model: "sim"))
-                try await withGateway(configuration(platform: platformURL), makeAgent: agentFactory(model)) { gateway in
+                let delivered = Gate()
+                try await withGateway(
+                    configuration(platform: platformURL), model: simulatorModel(llmURL), onDelivery: { _ in delivered.arrive() }
+                ) { gateway in
                     let bad = try await gateway.send(
                         "/webhook/telegram", body: update(9, chat: 9), headers: ["X-Telegram-Bot-Api-Secret-Token": "wrong"])
                     #expect(bad.status == 401)
@@ -85,8 +93,9 @@ struct GatewayPlatformTests {
                             "/webhook/telegram", body: update(5), headers: ["X-Telegram-Bot-Api-Secret-Token": Self.secret])
                         #expect(answer.status == 200)
                     }
-                    _ = try await waitForStoredReply(in: SessionID("telegram-42"), store: gateway.store)
-                    try await waitUntil { !platform.calls().isEmpty }
+                    await delivered.waitForArrivals(1)
+                    _ = try await storedReply(in: SessionID("telegram-42"), store: gateway.store)
+                    #expect(!platform.calls().isEmpty)
                     #expect(llm.stats().requests == 1)
                     #expect(try await gateway.store.history(of: SessionID("telegram-42")).count == 2)
                     #expect(try await gateway.store.session(SessionID("telegram-9")) == nil)
@@ -99,8 +108,7 @@ struct GatewayPlatformTests {
     func signedWebhooks() async throws {
         let llm = LLMSimulator()
         try await llm.withServer { llmURL in
-            let model = OpenAIClient(configuration: .init(baseURL: llmURL, model: "sim"))
-            try await withGateway(configuration(platform: "http://127.0.0.1:9"), makeAgent: agentFactory(model)) { gateway in
+            try await withGateway(configuration(platform: "http://127.0.0.1:9"), model: simulatorModel(llmURL)) { gateway in
                 let body = #"{"pull_request":{"title":"Faster store"}}"#
                 let signature = "sha256=" + HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: Data("hook-secret".utf8)))
                     .map { String(format: "%02x", $0) }.joined()
@@ -118,7 +126,9 @@ struct GatewayPlatformTests {
                 #expect(again.status == 200 && again.body.contains(#""status":"duplicate""#))
                 let unknown = try await gateway.send("/webhook/gitlab", body: body, headers: headers)
                 #expect(unknown.status == 404)
-                _ = try await waitForStoredReply(in: SessionID("webhook-github-d1"), store: gateway.store)
+                // The webhook's turn was admitted before its 202: once nothing is admitted, it ran and was stored.
+                await gateway.gateway.runner.router.waitUntil { $0.admittedTurns == 0 }
+                _ = try await storedReply(in: SessionID("webhook-github-d1"), store: gateway.store)
                 let history = try await gateway.store.history(of: SessionID("webhook-github-d1"))
                 #expect(history.first?.content == "Review Faster store (pull_request)")
                 #expect(try await gateway.store.sessions(SessionListQuery()).count == 1, "the forged and unsigned posts stored nothing")
@@ -130,38 +140,21 @@ struct GatewayPlatformTests {
 
 /// Streams "Hello", then " world" once the platform has the first message, then finishes with
 /// "Hello world!" once it has the first edit: a reply whose delivery steps do not depend on timing.
-private struct SteppedModel: ChatModel {
-    let platform: PlatformSimulator
-
-    func complete(_ request: ChatRequest, onEvent: ChatEventHandler?) async throws -> ChatCompletion {
+private func steppedModel(_ platform: PlatformSimulator) -> ScriptedModel {
+    ScriptedModel { _, onEvent in
         onEvent?(.textDelta("Hello"))
-        try await waitUntil { platform.calls().count >= 1 }
+        await platform.waitForCalls(1)
         onEvent?(.textDelta(" world"))
-        try await waitUntil { platform.calls().count >= 2 }
+        await platform.waitForCalls(2)
         return ChatCompletion(message: .assistant("Hello world!"))
     }
 }
 
-/// The assistant reply stored for `session` once its turn has committed.
-private func waitForStoredReply(in session: SessionID, store: SQLiteSessionStore) async throws -> String {
-    var reply: String?
-    try await waitUntil {
-        reply = try await store.history(of: session).last { $0.role == .assistant }?.content
-        return reply != nil
-    }
+/// The assistant reply stored for `session` (its turn has committed).
+private func storedReply(
+    in session: SessionID, store: SQLiteSessionStore, sourceLocation: SourceLocation = #_sourceLocation
+) async throws -> String {
+    let reply = try await store.history(of: session).last { $0.role == .assistant }?.content
+    #expect(reply != nil, "no reply stored in \(session)", sourceLocation: sourceLocation)
     return reply ?? ""
-}
-
-/// Checks `condition` every 10 ms until it holds; fails after 20 s.
-private func waitUntil(
-    _ condition: () async throws -> Bool, sourceLocation: SourceLocation = #_sourceLocation
-) async throws {
-    let deadline = ContinuousClock.now + .seconds(20)
-    while try await !condition() {
-        guard ContinuousClock.now < deadline else {
-            Issue.record("the condition did not hold within 20 s", sourceLocation: sourceLocation)
-            return
-        }
-        try await Task.sleep(for: .milliseconds(10))
-    }
 }

@@ -3,6 +3,7 @@ import Foundation
 import HermesCore
 import HermesSimulators
 import HermesStore
+import HermesTesting
 import NIOCore
 import NIOHTTP1
 import Testing
@@ -23,12 +24,13 @@ struct GatewayProcessTests {
         let directory = NSTemporaryDirectory() + "hermes-gateway-process-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try await platform.withServer { platformURL in try await simulator.withServer { llm in
-            let gateway = try ChildProcess(
-                executable: hermesExecutable, arguments: ["gateway", "--port", "0", "--db", directory + "/state.db"],
+            let (statuses, status, errors) = try await withChildProcess(
+                Executables.hermes, ["gateway", "--port", "0", "--db", directory + "/state.db"],
                 environment: [
                     "HERMES_BASE_URL": llm, "API_SERVER_KEY": "k", "TELEGRAM_BOT_TOKEN": "1:t",
                     "TELEGRAM_API_BASE_URL": platformURL,
-                ])
+                ]
+            ) { gateway in
             let baseURL = try await gateway.listeningURL()
             #expect(baseURL.hasPrefix("http://127.0.0.1:"))
             // One connection per request: the shared client's pool (8 per host) would queue them.
@@ -36,7 +38,7 @@ struct GatewayProcessTests {
             clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
             let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfiguration)
             defer { _ = client.shutdown() }
-            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            return try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<50 {
                     group.addTask {
                         var request = HTTPClientRequest(url: baseURL + "/v1/chat/completions")
@@ -57,13 +59,13 @@ struct GatewayProcessTests {
                     #expect(response.status.code == 200)
                 }
                 // Every turn is waiting for its model reply: now stop the gateway.
-                while simulator.stats().requests < 60 { try await Task.sleep(for: .milliseconds(10)) }
+                await simulator.waitForRequests(60)
                 gateway.signal(SIGTERM)
                 return try await group.reduce(into: []) { $0.append($1) }
             }
+            }
             #expect(statuses == Array(repeating: 200, count: 50))
-            let status = await gateway.exitStatus()
-            #expect(status == 0, "stderr: \(gateway.standardError)")
+            #expect(status == 0, "stderr: \(errors)")
             #expect(Set(platform.calls().map(\.chatID)) == Set(100..<110), "every Telegram reply was delivered")
         } }
         try await withSessionStore(at: directory + "/state.db") { store in
@@ -82,10 +84,10 @@ struct GatewayProcessTests {
         let path = NSTemporaryDirectory() + "hermes-gateway-\(UUID().uuidString).yaml"
         try "limits: {max_concurent_turns: 4}\n".write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let gateway = try ChildProcess(executable: hermesExecutable, arguments: ["gateway", "--config", path], environment: ["HERMES_BASE_URL": "http://127.0.0.1:9/v1"])
-        let status = await gateway.exitStatus()
-        let errors = gateway.standardError
-        #expect(status == 2)
+        let result = try await runProcess(
+            Executables.hermes, ["gateway", "--config", path], environment: ["HERMES_BASE_URL": "http://127.0.0.1:9/v1"])
+        let errors = result.standardError
+        #expect(result.status == 2)
         #expect(errors.contains(path))
         #expect(errors.contains("unknown key \"limits.max_concurent_turns\""))
     }

@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import Foundation
+import HermesConfig
 import HermesSimulators
+import HermesTesting
 import NIOCore
 import NIOHTTP1
 import Testing
@@ -13,12 +15,6 @@ import Glibc
 /// `hermes-bench run --live` runs: the series reach Prometheus's own query API.
 @Suite("hermes-bench serve under Prometheus", .timeLimit(.minutes(3)))
 struct PrometheusScrapeTests {
-    static let prometheus = "/usr/bin/prometheus"
-
-    static var benchExecutable: String {
-        URL(fileURLWithPath: hermesExecutable).deletingLastPathComponent().appendingPathComponent("hermes-bench").path
-    }
-
     static let scenario = """
         name: prom-check
         about: One user chatting for 30 s, scraped live.
@@ -27,42 +23,42 @@ struct PrometheusScrapeTests {
         workload: {model: closed, users: 1, duration: 30s, think_time: 50ms, sessions: 2}
         """
 
-    @Test func aLiveRunReachesPrometheus() async throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.prometheus) else {
-            // CI installs it (scripts/bootstrap --test); elsewhere the check is skipped, with the reason.
-            #expect(ProcessInfo.processInfo.environment["CI"] == nil, "CI must have \(Self.prometheus): scripts/bootstrap --test installs it")
-            print("skipped: no \(Self.prometheus) (apt-get install prometheus)")
-            return
-        }
+    @Test(.requires(.prometheus))
+    func aLiveRunReachesPrometheus() async throws {
+        try await Prerequisite.prometheus.require()
+        let prometheus = try #require(Prerequisite.path(of: "prometheus"))
         let directory = NSTemporaryDirectory() + "prometheus-scrape-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory + "/runs", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Self.scenario.write(toFile: directory + "/prom-check.yaml", atomically: true, encoding: .utf8)
 
-        let serve = try ChildProcess(executable: Self.benchExecutable, arguments: ["serve", "--port", "0", "--runs", directory + "/runs"])
-        let run = try ChildProcess(
-            executable: Self.benchExecutable, arguments: ["run", directory + "/prom-check.yaml", "--live", "--out", directory + "/runs"])
-        let metricsURL = try await serve.listeningURL().split(separator: " ").first.map(String.init) ?? ""
-        let scrapeTarget = try #require(URL(string: metricsURL)).port.map { "127.0.0.1:\($0)" }
-        let prometheusPort = try freeLoopbackPort()
-        try """
-            global: {scrape_interval: 1s, scrape_timeout: 1s}
-            scrape_configs:
-              - job_name: hermes-bench
-                static_configs: [{targets: ["\(try #require(scrapeTarget))"]}]
-            """.write(toFile: directory + "/prometheus.yml", atomically: true, encoding: .utf8)
-        let server = try ChildProcess(
-            executable: Self.prometheus,
-            arguments: [
+        _ = try await withChildProcess(Executables.hermesBench, ["serve", "--port", "0", "--runs", directory + "/runs"]) { serve in
+            let metricsURL = try await serve.listeningURL().split(separator: " ").first.map(String.init) ?? ""
+            let scrapeTarget = try #require(URL(string: metricsURL)).port.map { "127.0.0.1:\($0)" }
+            let prometheusPort = try freeLoopbackPort()
+            try """
+                global: {scrape_interval: 1s, scrape_timeout: 1s}
+                scrape_configs:
+                  - job_name: hermes-bench
+                    static_configs: [{targets: ["\(try #require(scrapeTarget))"]}]
+                """.write(toFile: directory + "/prometheus.yml", atomically: true, encoding: .utf8)
+            let arguments = [
                 "--config.file=\(directory)/prometheus.yml", "--storage.tsdb.path=\(directory)/tsdb",
                 "--web.listen-address=127.0.0.1:\(prometheusPort)", "--log.level=warn",
-            ])
-        defer {
-            for process in [server, run, serve] { process.signal(SIGTERM) }
+            ]
+            _ = try await withChildProcess(prometheus, arguments) { _ in
+                try await withChildProcess(
+                    Executables.hermesBench, ["run", directory + "/prom-check.yaml", "--live", "--out", directory + "/runs"]
+                ) { _ in try await checkSeries(port: prometheusPort) }
+            }
         }
+    }
 
-        // The running run's series, as Prometheus stored them from its scrapes.
-        let query = "http://127.0.0.1:\(prometheusPort)/api/v1/query?query="
+    /// The running run's series, as Prometheus stored them from its scrapes. Prometheus has no
+    /// way to announce a scrape, so its query API is asked every half second (for at most a
+    /// minute) until they are there.
+    private func checkSeries(port: Int) async throws {
+        let query = "http://127.0.0.1:\(port)/api/v1/query?query="
         var running: [[String: Any]] = []
         var completed: [[String: Any]] = []
         let deadline = ContinuousClock.now + .seconds(60)

@@ -1,9 +1,9 @@
 import Foundation
+import HermesConfig
 import HermesCore
 import HermesSimulators
 import HermesStore
-import Subprocess
-import SystemPackage
+import HermesTesting
 import Testing
 
 /// `hermes sessions …` run as people run it, against a file the store wrote.
@@ -13,16 +13,9 @@ struct SessionsCommandTests {
         try await run(arguments)
     }
 
-    /// Awaits the command without holding a thread of the test executor, which the suites running
-    /// beside it need.
     private func run(_ arguments: [String]) async throws -> (status: Int32, output: String, error: String) {
-        let result = try await Subprocess.run(
-            .path(FilePath(hermesExecutable)), arguments: Arguments(arguments), output: .string(limit: 16 << 20),
-            error: .string(limit: 1 << 20))
-        guard case .exited(let status) = result.terminationStatus else {
-            return (-1, result.standardOutput, "\(result.terminationStatus)")
-        }
-        return (status, result.standardOutput, result.standardError)
+        let result = try await runProcess(Executables.hermes, arguments)
+        return (result.status, result.standardOutput, result.standardError)
     }
 
     @Test("list, show (by a unique prefix) and search a database")

@@ -38,12 +38,14 @@ public struct Compaction: Sendable {
 /// turn goes on.
 ///
 /// It holds no lock and no per-session state: a session waits only for its own summary call.
+/// The summary timeout runs on the injected clock; the durations it reports are real time.
 public struct ContextCompressor: Sendable {
     /// The settings in force.
     public let settings: CompressionSettings
     private let model: any ChatModel
     private let cache: SummaryCache
     private let metrics: HermesMetrics?
+    private let clock: any HermesClock
     private let estimator = TokenEstimator()
 
     /// Bumped whenever the summary prompt changes, so cached summaries of the old prompt are not reused.
@@ -59,15 +61,17 @@ public struct ContextCompressor: Sendable {
     /// Starts the marker that replaces a middle dropped without a summary.
     public static let fallbackPrefix = "[CONTEXT COMPACTION — SUMMARY UNAVAILABLE]"
 
-    /// A compressor whose summaries `model` writes; `cache` may be shared by every agent of a process.
+    /// A compressor whose summaries `model` writes; `cache` may be shared by every agent of a
+    /// process. Summary timeouts run on `clock`.
     public init(
         model: any ChatModel, settings: CompressionSettings, cache: SummaryCache = SummaryCache(),
-        metrics: HermesMetrics? = nil
+        metrics: HermesMetrics? = nil, clock: any HermesClock = ContinuousClock()
     ) {
         self.model = model
         self.settings = settings
         self.cache = cache
         self.metrics = metrics
+        self.clock = clock
     }
 
     /// Whether a request estimated at `tokens` must be compressed before it is sent.
@@ -168,10 +172,11 @@ public struct ContextCompressor: Sendable {
             messages: [.system(SummaryPrompt.instructions), .user(SummaryPrompt.request(for: messages, budget: budget))],
             stream: false, maxTokens: budget, temperature: 0.2)
         let timeout = settings.summaryTimeout
+        let deadline = clock.now + timeout
         let completion = try await withThrowingTaskGroup(of: ChatCompletion?.self) { group in
             group.addTask { try await model.complete(request) }
-            group.addTask {
-                try await Task.sleep(for: timeout)
+            group.addTask { [clock] in
+                try await clock.sleep(until: deadline, tolerance: nil)
                 return nil
             }
             defer { group.cancelAll() }

@@ -1,4 +1,5 @@
 import Foundation
+import HermesConfig
 import HermesCore
 
 /// The figures of one or more runs of one scenario (repeats), side by side: what a baseline file

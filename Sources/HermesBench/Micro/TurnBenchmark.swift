@@ -1,16 +1,18 @@
 import Foundation
 import HermesAgent
+import HermesConfig
 import HermesCore
 import HermesLLM
+import HermesRuntime
+import HermesStore
 import HermesSimulators
 import HermesTelemetry
 import HermesTools
 import Histogram
 
-/// The in-process turn benchmark: many agent turns against the simulated model, measuring
-/// turns per second, turn latency and allocations per turn (jemalloc).
-///
-/// It is the main job until the scenario harness lands; the harness's `agent` target will replace it.
+/// The in-process turn benchmark: many agent turns against the simulated model, through the
+/// runtime's session layer as `HermesRuntime` assembles it (nothing stored), measuring turns per
+/// second, turn latency and allocations per turn (jemalloc).
 public struct TurnBenchmark: Sendable {
     /// How the model is reached.
     public enum Transport: String, Sendable, CaseIterable {
@@ -88,34 +90,32 @@ public struct TurnBenchmark: Sendable {
         config.replyTokens = 16...48
         if options.withTools { config.toolCalls = [.init(tool: "todo", arguments: [:])] }
         let simulator = LLMSimulator(config: config)
+        var flags = SettingsFlags()
+        flags.noStore = true
+        flags.toolsets = "todo"
+        flags.noStream = !options.stream
         switch options.transport {
         case .inProcess:
-            return try await measure(model: SimulatedChatModel(simulator: simulator))
+            let settings = try RuntimeSettings.resolve(flags: flags, environment: [:])
+            return try await withRuntime(settings, model: SimulatedChatModel(simulator: simulator)) { try await measure($0) }
         case .http:
-            return try await simulator.withServer { baseURL in
-                let client = OpenAIClient(configuration: .init(baseURL: baseURL, retry: .none))
-                return try await measure(model: client)
+            return try await simulator.withServer { [flags] baseURL in
+                var flags = flags
+                flags.baseURL = baseURL
+                let settings = try RuntimeSettings.resolve(flags: flags, environment: [:])
+                return try await withRuntime(settings) { try await measure($0) }
             }
         }
     }
 
-    private func measure(model: any ChatModel) async throws -> Result {
-        let registry = ToolRegistry.builtIn()
-        let agentConfig = AgentConfiguration(toolsets: ["todo"], stream: options.stream)
+    private func measure(_ runtime: HermesRuntime) async throws -> Result {
         let sessions = max(1, options.sessions)
-        let directory = FileManager.default.temporaryDirectory.path
-        let agents = try (0..<sessions).map { index in
-            try Agent(
-                model: model, tools: registry,
-                context: ToolContext(sessionID: SessionID("bench-\(index)"), workingDirectory: directory),
-                configuration: agentConfig)
-        }
-        _ = try await runTurns(agents: agents, turns: options.warmupTurns)
+        _ = try await runTurns(runtime.sessions, sessions: sessions, turns: options.warmupTurns, round: "warmup")
 
         let cpuBefore = ProcessStats.current()
         let allocBefore = Jemalloc.snapshot()
         let started = ContinuousClock.now
-        let (histogram, modelCalls) = try await runTurns(agents: agents, turns: options.turns)
+        let (histogram, modelCalls) = try await runTurns(runtime.sessions, sessions: sessions, turns: options.turns, round: "measured")
         let seconds = (ContinuousClock.now - started).seconds
         let allocAfter = Jemalloc.snapshot()
         let cpuAfter = ProcessStats.current()
@@ -142,20 +142,23 @@ public struct TurnBenchmark: Sendable {
         return result
     }
 
-    private func runTurns(agents: [Agent], turns: Int) async throws -> (Histogram<UInt64>, Int) {
+    /// `turns` turns spread over `sessions` concurrent users, each one turn at a time.
+    private func runTurns(
+        _ layer: Sessions, sessions: Int, turns: Int, round: String
+    ) async throws -> (Histogram<UInt64>, Int) {
         try await withThrowingTaskGroup(of: (Histogram<UInt64>, Int).self) { group in
-            for (index, agent) in agents.enumerated() {
-                let share = turns / agents.count + (index < turns % agents.count ? 1 : 0)
+            for index in 0..<sessions {
+                let share = turns / sessions + (index < turns % sessions ? 1 : 0)
                 group.addTask {
                     var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000)
                     var calls = 0
                     for turn in 0..<share {
+                        // Conversations of four turns keep the prompt size steady over the run.
+                        let session = NewSession(id: SessionID("bench-\(round)-\(index)-\(turn / 4)"), source: "cli")
                         let started = ContinuousClock.now
-                        let result = try await agent.respond(to: "benchmark message \(turn): plan the next step")
+                        let result = try await layer.run(TurnRequest(session: session, text: "benchmark message \(turn): plan the next step"))
                         _ = histogram.record(UInt64(max((ContinuousClock.now - started).nanoseconds / 1000, 1)))
                         calls += result.modelCalls
-                        // Conversations of four turns keep the prompt size steady over the run.
-                        if turn % 4 == 3 { try await agent.replaceHistory([]) }
                     }
                     return (histogram, calls)
                 }

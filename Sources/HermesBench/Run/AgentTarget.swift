@@ -1,33 +1,22 @@
 import HermesAgent
 import HermesCore
 import HermesGateway
-import HermesLLM
-import HermesTools
+import HermesRuntime
+import HermesStore
 import Synchronization
 
-/// The turn loop in-process: one `Agent` per session, turns of a session one at a time in
-/// arrival order (the gateway's `SessionRouter`), the model behind the LLM simulator. Agents
-/// compress their context with `compressor` when given; a session in `histories` starts with
-/// that history.
+/// The turn loop in-process, as the runtime runs it without a gateway in front: turns of a
+/// session one at a time in arrival order (the gateway's `SessionRouter`, with no admission
+/// limit), through the runtime's session layer and its bounded agent cache; nothing is stored.
+/// A session in `histories` starts its first turn with that history.
 final class AgentTarget: BenchTarget {
-    private let model: any ChatModel
-    private let tools = ToolRegistry.builtIn()
-    private let web: WebConfiguration
-    private let directory: String
+    private let sessions: Sessions
     private let router = SessionRouter(maxConcurrentTurns: .max, maxQueuedPerSession: .max)
-    private let agents = Mutex<[String: Agent]>([:])
-    private let compressor: ContextCompressor?
-    private let histories: [String: [Message]]
+    private let histories: Mutex<[String: [Message]]>
 
-    init(
-        model: any ChatModel, web: WebConfiguration, directory: String, compressor: ContextCompressor? = nil,
-        histories: [String: [Message]] = [:]
-    ) {
-        self.model = model
-        self.web = web
-        self.directory = directory
-        self.compressor = compressor
-        self.histories = histories
+    init(runtime: HermesRuntime, histories: [String: [Message]] = [:]) {
+        sessions = runtime.sessions
+        self.histories = Mutex(histories)
     }
 
     func send(_ request: BenchRequest) async -> TurnOutcome {
@@ -35,7 +24,9 @@ final class AgentTarget: BenchTarget {
             let ticket = try router.admit(SessionID(request.session))
             try await ticket.waitForTurn()
             defer { ticket.finish() }
-            let result = try await agent(for: request.session).respond(to: request.text)
+            let history = histories.withLock { $0.removeValue(forKey: request.session) }
+            let result = try await sessions.run(
+                TurnRequest(session: NewSession(id: SessionID(request.session), source: "api_server"), text: request.text, history: history))
             return .completed(
                 TurnTimings(
                     timeToFirstToken: result.timeToFirstToken, model: result.modelTime, tools: result.toolTime,
@@ -45,20 +36,6 @@ final class AgentTarget: BenchTarget {
             return .failed(kind: "agent_\(error.code)")
         } catch {
             return .failed(kind: "error")
-        }
-    }
-
-    private func agent(for session: String) throws -> Agent {
-        if let agent = agents.withLock({ $0[session] }) { return agent }
-        let agent = try Agent(
-            model: model, tools: tools,
-            context: ToolContext(sessionID: SessionID(session), workingDirectory: directory, web: web),
-            configuration: AgentConfiguration(toolsets: ["file", "web", "todo"], maxIterations: 8),
-            history: histories[session] ?? [], compressor: compressor)
-        return agents.withLock { agents in
-            if let existing = agents[session] { return existing }
-            agents[session] = agent
-            return agent
         }
     }
 }

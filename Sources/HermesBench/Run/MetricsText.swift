@@ -1,4 +1,5 @@
 import Foundation
+import HermesConfig
 import HermesCore
 import Histogram
 

@@ -33,7 +33,7 @@ final class ProcessTarget: BenchTarget {
         self.executable = executable
         var environment = ProcessInfo.processInfo.environment
         environment["HERMES_BASE_URL"] = llm
-        environment["API_SERVER_KEY"] = "hermes-bench"
+        environment["API_SERVER_KEY"] = ScenarioRunner.apiKey
         environment["HERMES_WEB_BASE_URL"] = web.baseURL
         environment["HERMES_WEB_API_KEY"] = web.apiKey
         // The measured process must allocate as it would in production, whatever the harness uses.
@@ -64,7 +64,7 @@ final class ProcessTarget: BenchTarget {
         let startup = ContinuousClock.now - started
         var outcome: TurnOutcome = .failed(kind: "connection")
         if let client = LoadClient(baseURL: url) {
-            outcome = await HTTPTarget(client: client, apiKey: "hermes-bench").send(request)
+            outcome = await HTTPTarget(client: client, apiKey: ScenarioRunner.apiKey).send(request)
             await client.shutdown()
         }
         let stopping = ContinuousClock.now

@@ -1,15 +1,17 @@
-import AsyncHTTPClient
 import Foundation
 import HermesAgent
+import HermesConfig
 import HermesCore
 import HermesGateway
-import HermesLLM
+import HermesRuntime
 import HermesSimulators
 import HermesStore
 import HermesTools
 import Logging
 
-/// The targets a run drives, with the simulators and servers each needs.
+/// The targets a run drives, with the simulators and servers each needs. The `agent` and
+/// `gateway` targets run the runtime as `HermesRuntime.start` assembles it for `hermes gateway`,
+/// from settings resolved the same way (`runtimeSettings`), so the harness measures what ships.
 extension ScenarioRunner {
     static func withTarget<T: Sendable>(
         _ target: Scenario.Target, scenario: Scenario, options: RunOptions, scratch: String, recorder: RunRecorder,
@@ -42,43 +44,48 @@ extension ScenarioRunner {
             }
         case .agent:
             return try await withSimulators(scenario) { llm, web in
-                // The turn loop has no admission limit here; neither does its model client.
-                try await withModelClient(connections: 4096) { http in
-                    let model = OpenAIClient(configuration: .init(baseURL: llm), httpClient: http)
-                    return try await body(
-                        AgentTarget(
-                            model: model, web: web, directory: scratch + "/workspace",
-                            compressor: scenario.compression.map { ContextCompressor(model: model, settings: $0) },
-                            histories: MessageSource(workload: scenario.workload, seed: scenario.seed).prefilledHistories()),
-                        nil)
+                var settings = try runtimeSettings(scenario: scenario, llm: llm, web: web, scratch: scratch)
+                settings.databasePath = nil
+                return try await withRuntime(settings, logger: quietLogger) { runtime in
+                    let histories = MessageSource(workload: scenario.workload, seed: scenario.seed).prefilledHistories()
+                    return try await body(AgentTarget(runtime: runtime, histories: histories), nil)
                 }
             }
         case .gateway where scenario.workload.channel == .telegram:
             let deliveries = DeliveryWaiters()
             return try await withSimulators(scenario) { llm, web in
                 try await PlatformSimulator(delay: scenario.platformDelay).withServer { platform in
-                    let telegram = TelegramSettings(
+                    var settings = try runtimeSettings(scenario: scenario, llm: llm, web: web, scratch: scratch)
+                    settings.gateway.telegram = TelegramSettings(
                         botToken: "bench", secretToken: TelegramTarget.secret, apiBaseURL: platform,
                         editInterval: scenario.platformEditInterval)
-                    return try await withGateway(
-                        llm: llm, web: web, scratch: scratch, scenario: scenario, telegram: telegram,
-                        onDelivery: deliveries.delivered
-                    ) { baseURL, store in
+                    return try await withGateway(settings, scenario: scenario, onDelivery: deliveries.delivered) { baseURL, runtime in
                         try await withLoadClient(baseURL, scenario: scenario) { client in
-                            try await body(TelegramTarget(client: client, deliveries: deliveries), store)
+                            try await body(TelegramTarget(client: client, deliveries: deliveries), runtime.store)
                         }
                     }
                 }
             }
         case .gateway:
             return try await withSimulators(scenario) { llm, web in
-                try await withGateway(llm: llm, web: web, scratch: scratch, scenario: scenario) { baseURL, store in
+                let settings = try runtimeSettings(scenario: scenario, llm: llm, web: web, scratch: scratch)
+                return try await withGateway(settings, scenario: scenario) { baseURL, runtime in
                     try await withLoadClient(baseURL, scenario: scenario) { client in
-                        try await body(HTTPTarget(client: client, apiKey: "hermes-bench"), store)
+                        try await body(HTTPTarget(client: client, apiKey: apiKey), runtime.store)
                     }
                 }
             }
         }
+    }
+
+    /// The bearer key of the in-process gateway.
+    static let apiKey = "hermes-bench"
+
+    /// Stopping the gateway at the end of a run cancels its connections; that is not news.
+    static var quietLogger: Logger {
+        var logger = Logger(label: "hermes.bench.runtime")
+        logger.logLevel = .critical
+        return logger
     }
 
     static func withSimulators<T: Sendable>(
@@ -91,65 +98,46 @@ extension ScenarioRunner {
         }
     }
 
-    /// An in-process gateway on loopback over a store in `scratch`, agents on the simulators, with
-    /// the scenario's limits and compression, and its prefilled sessions in the store; its
-    /// Telegram webhook is on when `telegram` is given.
-    static func withGateway<T: Sendable>(
-        llm: String, web: WebConfiguration, scratch: String, scenario: Scenario, telegram: TelegramSettings? = nil,
-        onDelivery: (@Sendable (PlatformDelivery) -> Void)? = nil,
-        _ body: @escaping @Sendable (String, SQLiteSessionStore) async throws -> T
-    ) async throws -> T {
-        let limits = scenario.gatewayLimits
-        let store = try await SQLiteSessionStore.open(at: scratch + "/gateway.db")
-        let tools = ToolRegistry.builtIn()
-        let directory = scratch + "/workspace"
-        var logger = Logger(label: "hermes.bench.gateway")
-        // Stopping the gateway at the end of a run cancels its connections; that is not news.
-        logger.logLevel = .critical
-        let configuration = GatewayConfiguration(
-            port: 0, apiKey: "hermes-bench", maxConcurrentTurns: limits.maxConcurrentTurns,
-            maxQueuedPerSession: limits.maxQueuedPerSession, maxPendingTurns: limits.maxPendingTurns, telegram: telegram)
-        do {
-            // One model connection per turn that may run at once, as `hermes gateway` has.
-            for (session, history) in MessageSource(workload: scenario.workload, seed: scenario.seed).prefilledHistories() {
-                try await store.createSession(NewSession(id: SessionID(session), source: "api"))
-                try await store.append(history, to: SessionID(session))
-            }
-            let result = try await withModelClient(connections: limits.maxConcurrentTurns) { http in
-                let model = OpenAIClient(configuration: .init(baseURL: llm), httpClient: http)
-                let compressor = scenario.compression.map { ContextCompressor(model: model, settings: $0) }
-                let gateway = Gateway(configuration: configuration, store: store, logger: logger, onDelivery: onDelivery) {
-                    session, history in
-                    try Agent(
-                        model: model, tools: tools,
-                        context: ToolContext(
-                            sessionID: session, workingDirectory: directory, todos: TodoStore(restoringFrom: history),
-                            web: web),
-                        configuration: AgentConfiguration(toolsets: ["file", "web", "todo"], maxIterations: 8),
-                        history: history, compressor: compressor)
-                }
-                return try await gateway.withServer { baseURL in try await body(baseURL, store) }
-            }
-            await store.close()
-            return result
-        } catch {
-            await store.close()
-            throw error
-        }
+    /// The settings of the runtime a scenario drives, resolved as `hermes gateway` resolves its
+    /// own (defaults for everything the scenario does not set), from flags alone: none of the
+    /// caller's environment leaks into a measurement. The model and the web tools are the
+    /// simulators, the database is in `scratch`, the agents work in its generated workspace, and
+    /// the scenario's limits and compression apply.
+    static func runtimeSettings(
+        scenario: Scenario, llm: String, web: WebConfiguration, scratch: String
+    ) throws(ScenarioError) -> RuntimeSettings {
+        var flags = SettingsFlags()
+        flags.host = "127.0.0.1"
+        flags.port = 0
+        flags.db = scratch + "/gateway.db"
+        flags.baseURL = llm
+        var settings = try RuntimeSettings.resolve(flags: flags, environment: [:])
+        settings.gateway.apiKey = apiKey
+        settings.gateway.maxConcurrentTurns = scenario.gatewayLimits.maxConcurrentTurns
+        settings.gateway.maxQueuedPerSession = scenario.gatewayLimits.maxQueuedPerSession
+        settings.gateway.maxPendingTurns = scenario.gatewayLimits.maxPendingTurns
+        settings.web = web
+        settings.compression = scenario.compression
+        settings.workingDirectory = scratch + "/workspace"
+        return settings
     }
 
-    /// A model client with room for `connections` calls at once, shut down after `body`.
-    static func withModelClient<T: Sendable>(
-        connections: Int, _ body: (HTTPClient) async throws -> T
+    /// The in-process gateway over the runtime `settings` assemble, on loopback, with the
+    /// scenario's prefilled sessions in its store; `body` gets its base URL and the runtime.
+    static func withGateway<T: Sendable>(
+        _ settings: RuntimeSettings, scenario: Scenario? = nil, onDelivery: (@Sendable (PlatformDelivery) -> Void)? = nil,
+        _ body: @escaping @Sendable (String, HermesRuntime) async throws -> T
     ) async throws -> T {
-        let client = HTTPClient.makeModelClient(connectionsPerHost: connections)
-        do {
-            let result = try await body(client)
-            try await client.shutdown()
-            return result
-        } catch {
-            try? await client.shutdown()
-            throw error
+        try await withRuntime(settings, logger: quietLogger) { runtime in
+            if let scenario, let store = runtime.store {
+                for (session, history) in MessageSource(workload: scenario.workload, seed: scenario.seed).prefilledHistories() {
+                    try await store.createSession(NewSession(id: SessionID(session), source: "api"))
+                    try await store.append(history, to: SessionID(session))
+                }
+            }
+            return try await runtime.makeGateway(onDelivery: onDelivery).withServer { baseURL in
+                try await body(baseURL, runtime)
+            }
         }
     }
 

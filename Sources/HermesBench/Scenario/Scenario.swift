@@ -1,4 +1,5 @@
 import HermesAgent
+import HermesConfig
 import HermesCore
 import HermesSimulators
 

@@ -1,6 +1,8 @@
 import Foundation
 import HermesAgent
+import HermesConfig
 import HermesCore
+import HermesRuntime
 import HermesSimulators
 import Yams
 
@@ -9,40 +11,19 @@ import Yams
 public enum ScenarioLoader {
     /// Reads and checks the file at `path`.
     public static func load(path: String) throws(ScenarioError) -> Scenario {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ScenarioError(file: path, line: 0, "cannot read the file (\(error.localizedDescription))")
-        }
-        return try parse(text, file: path)
+        try scenario(YAMLReader.load(path: path), file: path)
     }
 
     /// Reads and checks scenario `text`; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(ScenarioError) -> Scenario {
-        let root: Node
-        do {
-            guard let composed = try Yams.compose(yaml: text) else {
-                throw ScenarioError(file: file, line: 0, "the file is empty — a scenario needs at least name, about, target and workload")
-            }
-            root = composed
-        } catch let error as ScenarioError {
-            throw error
-        } catch let error as YamlError {
-            throw yamlError(error, file: file)
-        } catch {
-            throw ScenarioError(file: file, line: 0, "not valid YAML: \(error)")
-        }
-        return try ScenarioParser(reader: YAMLReader(file: file)).scenario(root)
+        try scenario(YAMLReader.compose(text, file: file), file: file)
     }
 
-    private static func yamlError(_ error: YamlError, file: String) -> ScenarioError {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return ScenarioError(file: file, line: mark.line, "not valid YAML: \(problem) (column \(mark.column)) — check the indentation and quotes")
-        default:
-            return ScenarioError(file: file, line: 0, "not valid YAML: \(error)")
+    private static func scenario(_ root: Node?, file: String) throws(ScenarioError) -> Scenario {
+        guard let root else {
+            throw ScenarioError(file: file, line: 0, "the file is empty — a scenario needs at least name, about, target and workload")
         }
+        return try ScenarioParser(reader: YAMLReader(file: file)).scenario(root)
     }
 }
 
@@ -81,8 +62,13 @@ struct ScenarioParser {
             }
             seed = value
         }
-        var llm = try top["llm"].map(self.llm) ?? LLMSimulatorConfig()
+        var llm = LLMSimulatorConfig()
         llm.seed = seed
+        if let node = top["llm"] {
+            llm = try LLMSimulatorConfig(node, reader: reader, at: "llm")
+            // The simulator follows the scenario's seed unless its own section names one.
+            if node["seed"] == nil { llm.seed = seed }
+        }
         var platformDelay = Duration.zero
         var editInterval = Duration.seconds(1)
         if let node = top["platform"] {
@@ -109,7 +95,8 @@ struct ScenarioParser {
                 limits.maxPendingTurns = try reader.int(value, at: "gateway.max_pending_turns", atLeast: 1)
             }
         }
-        let compression = try top["compression"].map(self.compression)
+        var compression: CompressionSettings?
+        if let node = top["compression"] { compression = try CompressionSettings(node, reader: reader, at: "compression") }
         if let node = top["compression"], target != .agent, target != .gateway {
             throw reader.error(node, "compression: configures the runtime's agents and needs target: agent or gateway; remove it")
         }

@@ -1,50 +1,41 @@
+import HermesCore
 import Synchronization
 
-/// Delivers a streamed reply to a chat platform: the first text is sent as a new message, later
-/// text edits that message, at most once per `interval` (the platform's rate limit). Text that
-/// arrives while an edit waits or is in flight is folded into the next edit, so a fast model
-/// costs no more calls than a slow one.
+/// Delivers a streamed reply to a chat platform under its edit rate limit (the rules are
+/// `EditCoalescerStateMachine`'s): one new message, then edits at most once per `interval`, so
+/// a fast model costs no more platform calls than a slow one.
 ///
 /// Event-driven: the producer's `append`/`finish` wake the delivery loop through a one-slot
-/// stream; the loop waits only for the rate limit's deadline, never polls.
+/// stream; the loop sleeps only until the rate limit's deadline, on `clock`, and never polls.
 public final class EditCoalescer: Sendable {
     /// Sends a new message with the text; returns its id on the platform.
     public typealias Send = @Sendable (String) async throws -> Int
     /// Replaces the text of message `id`.
     public typealias Edit = @Sendable (_ id: Int, _ text: String) async throws -> Void
 
-    private let interval: Duration
-    private let maxLength: Int
-    private let state = Mutex(State())
+    private let clock: any HermesClock
+    private let state: Mutex<EditCoalescerStateMachine>
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
-    private struct State {
-        var text = ""
-        var finished = false
-    }
-
     /// Makes a coalescer for one reply; messages longer than `maxLength` (Telegram: 4096) are
-    /// split, the rest following as new messages at the end.
-    public init(interval: Duration, maxLength: Int = 4096) {
-        self.interval = interval
-        self.maxLength = max(1, maxLength)
+    /// split, the rest following as new messages at the end. The rate limit runs on `clock`.
+    public init(interval: Duration, maxLength: Int = 4096, clock: any HermesClock = ContinuousClock()) {
+        self.clock = clock
+        state = Mutex(EditCoalescerStateMachine(interval: interval, maxLength: maxLength))
         (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     /// More reply text.
     public func append(_ piece: String) {
-        state.withLock { $0.text += piece }
+        state.withLock { $0.append(piece) }
         wake.yield()
     }
 
     /// The reply is complete; `text`, when given, replaces what was streamed (a reply that was
     /// not streamed, or an error notice).
     public func finish(with text: String? = nil) {
-        state.withLock { state in
-            if let text { state.text = text }
-            state.finished = true
-        }
+        state.withLock { $0.finish(with: text) }
         wake.yield()
         wake.finish()
     }
@@ -60,34 +51,37 @@ public final class EditCoalescer: Sendable {
     /// Runs until the reply is finished and fully shown.
     @discardableResult
     public func deliver(send: Send, edit: Edit) async throws -> Delivery {
-        var messageID: Int?
-        var shown = ""
         var delivery = Delivery()
-        var nextAllowed = ContinuousClock.now
         for await _ in wakeups {
-            if messageID != nil, ContinuousClock.now < nextAllowed {
-                try await Task.sleep(until: nextAllowed)
-            }
-            let (text, finished) = state.withLock { ($0.text, $0.finished) }
-            let parts = Self.split(text, maxLength: maxLength)
-            let first = parts.first ?? ""
-            if !first.isEmpty, first != shown {
-                if let messageID {
-                    try await edit(messageID, first)
-                } else {
-                    messageID = try await send(first)
-                    delivery.firstShown = .now
-                }
-                shown = first
-                delivery.calls += 1
-                nextAllowed = ContinuousClock.now + interval
-            }
-            if finished {
-                for part in parts.dropFirst() {
-                    _ = try await send(part)
+            while true {
+                let now = clock.now
+                switch state.withLock({ $0.next(now: now) }) {
+                case .idle:
+                    break
+                case .wait(let deadline):
+                    try await clock.sleep(until: deadline, tolerance: nil)
+                    continue
+                case .send(let text):
+                    let id = try await send(text)
+                    let sent = clock.now
+                    state.withLock { $0.sent(messageID: id, text: text, at: sent) }
                     delivery.calls += 1
+                    delivery.firstShown = .now
+                    continue
+                case .edit(let id, let text):
+                    try await edit(id, text)
+                    let edited = clock.now
+                    state.withLock { $0.edited(text: text, at: edited) }
+                    delivery.calls += 1
+                    continue
+                case .finish(let overflow):
+                    for part in overflow {
+                        _ = try await send(part)
+                        delivery.calls += 1
+                    }
+                    return delivery
                 }
-                return delivery
+                break
             }
         }
         return delivery

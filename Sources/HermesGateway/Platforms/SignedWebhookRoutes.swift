@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HTTPTypes
+import HermesAgent
 import HermesCore
 import HermesStore
 import Hummingbird

@@ -18,15 +18,13 @@ struct TelegramRoutes: Sendable {
     let background: BackgroundTurns
     let maxBodyBytes: Int
     let seen: RecentIDs
+    let client: TelegramClient
+    let clock: any HermesClock
     let logger: Logger
     /// Hears what became of each accepted message.
     let report: @Sendable (PlatformDelivery) -> Void
 
     static let secretHeader = HTTPField.Name("X-Telegram-Bot-Api-Secret-Token")!
-
-    private var client: TelegramClient {
-        TelegramClient(baseURL: settings.apiBaseURL, token: settings.botToken, httpClient: .hermes)
-    }
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("webhook/telegram") { request, _ in
@@ -105,7 +103,7 @@ struct TelegramRoutes: Sendable {
         _ turn: AdmittedTurn, to message: TelegramUpdate.Message, client: TelegramClient, _ delivery: PlatformDelivery
     ) async {
         var delivery = delivery
-        let reply = EditCoalescer(interval: settings.editInterval)
+        let reply = EditCoalescer(interval: settings.editInterval, clock: clock)
         let chat = message.chat.id
         async let delivered = reply.deliver(
             send: { text in

@@ -1,17 +1,16 @@
-import DequeModule
 import HermesCore
 import Synchronization
 
-/// Decides when each turn may run: one turn per session at a time, in arrival order, and at
-/// most `maxConcurrentTurns` turns at once over all sessions.
+/// Decides when each turn may run (the rules are `TurnQueue`'s): one turn per session at a
+/// time, in arrival order, and at most `maxConcurrentTurns` turns at once over all sessions.
 ///
 /// A turn is admitted with `admit(_:)`, which answers at once: it either reserves a place in the
-/// session's queue (a `TurnTicket`) or refuses because that queue is full. The ticket's holder
+/// session's queue (a `TurnTicket`) or refuses because a queue is full. The ticket's holder
 /// then waits for its turn and releases it when done (or by dropping the ticket), so a place is
 /// never leaked, whatever happens to the request that held it.
 ///
 /// State lives behind one `Mutex` (not an actor) so that a ticket can release its place
-/// synchronously, from `deinit` included.
+/// synchronously, from `deinit` included. Waits are measured on `clock`.
 public final class SessionRouter: Sendable {
     /// How many turns may run at once over all sessions.
     public let maxConcurrentTurns: Int
@@ -19,138 +18,166 @@ public final class SessionRouter: Sendable {
     public let maxQueuedPerSession: Int
     /// How many turns may be admitted (running or waiting) over all sessions.
     public let maxAdmittedTurns: Int
-    private let state = Mutex(State())
+    private let clock: any HermesClock
+    private let state: Mutex<State>
 
-    private struct Lane {
-        /// Tickets of the session in arrival order; the first one is running or next to run.
-        var tickets: Deque<UInt64> = []
-    }
-
-    private struct Waiter {
-        var session: SessionID
-        var granted = false
-        var continuation: CheckedContinuation<Void, any Error>?
-    }
+    private typealias Waiter = CheckedContinuation<Duration, any Error>
 
     private struct State {
-        var nextTicket: UInt64 = 0
-        var lanes: [SessionID: Lane] = [:]
-        var tickets: [UInt64: Waiter] = [:]
-        /// Heads of lanes waiting for a free slot, in the order they became heads.
-        var ready: Deque<UInt64> = []
-        var running = 0
-        var rejected = 0
+        var queue: TurnQueue
+        /// Tickets waiting in `waitForTurn()`.
+        var waiters: [UInt64: Waiter] = [:]
+        /// How long tickets granted before they waited had waited.
+        var waits: [UInt64: Duration] = [:]
+        /// Tasks in `waitUntil(_:)`, by id.
+        var watchers: [UInt64: (condition: @Sendable (Snapshot) -> Bool, continuation: CheckedContinuation<Void, Never>)] = [:]
+        var nextWatcher: UInt64 = 0
+
+        /// The watchers whose condition now holds, removed.
+        mutating func satisfiedWatchers() -> [CheckedContinuation<Void, Never>] {
+            guard !watchers.isEmpty else { return [] }
+            let snapshot = Snapshot(queue: queue)
+            let ready = watchers.filter { $0.value.condition(snapshot) }
+            for id in ready.keys { watchers[id] = nil }
+            return ready.values.map(\.continuation)
+        }
+    }
+
+    /// The router's counts at one moment, for `waitUntil(_:)`.
+    public struct Snapshot: Sendable {
+        fileprivate let queue: TurnQueue
+        /// Turns running.
+        public var runningTurns: Int { queue.running }
+        /// Turns admitted and not finished.
+        public var admittedTurns: Int { queue.admitted }
+        /// Admissions refused so far.
+        public var rejections: Int { queue.rejections }
+        /// Turns of `session` admitted and not finished.
+        public func admittedTurns(of session: SessionID) -> Int { queue.admitted(of: session) }
     }
 
     /// Makes a router.
-    public init(maxConcurrentTurns: Int, maxQueuedPerSession: Int, maxAdmittedTurns: Int = .max) {
-        self.maxConcurrentTurns = max(1, maxConcurrentTurns)
-        self.maxQueuedPerSession = max(0, maxQueuedPerSession)
-        self.maxAdmittedTurns = max(1, maxAdmittedTurns)
+    public init(
+        maxConcurrentTurns: Int, maxQueuedPerSession: Int, maxAdmittedTurns: Int = .max,
+        clock: any HermesClock = ContinuousClock()
+    ) {
+        let queue = TurnQueue(
+            maxConcurrentTurns: maxConcurrentTurns, maxQueuedPerSession: maxQueuedPerSession,
+            maxAdmittedTurns: maxAdmittedTurns)
+        self.maxConcurrentTurns = queue.maxConcurrentTurns
+        self.maxQueuedPerSession = queue.maxQueuedPerSession
+        self.maxAdmittedTurns = queue.maxAdmittedTurns
+        self.clock = clock
+        state = Mutex(State(queue: queue))
     }
 
     /// Reserves the next place in `session`'s queue, or throws `.queueFull` when
     /// `maxQueuedPerSession` turns already wait behind the running one, or when
     /// `maxAdmittedTurns` turns are admitted over all sessions.
     public func admit(_ session: SessionID) throws(GatewayError) -> TurnTicket {
-        var full = false
-        let admitted: (id: UInt64, wake: [CheckedContinuation<Void, any Error>])? = state.withLock { state in
-            let queued = state.lanes[session]?.tickets.count ?? 0
-            full = state.tickets.count >= maxAdmittedTurns
-            guard !full, queued == 0 || queued - 1 < maxQueuedPerSession else {
-                state.rejected += 1
-                return nil
-            }
-            let id = state.nextTicket
-            state.nextTicket += 1
-            state.tickets[id] = Waiter(session: session)
-            state.lanes[session, default: Lane()].tickets.append(id)
-            if queued == 0 { state.ready.append(id) }
-            return (id, grantReady(&state))
+        let now = clock.now
+        let (admission, wake, watchers) = state.withLock { state in
+            let admission = state.queue.admit(session, now: now)
+            var wake: [(Waiter, Duration)] = []
+            if case .admitted(_, let grants) = admission { wake = Self.deliver(grants, &state) }
+            return (admission, wake, state.satisfiedWatchers())
         }
-        guard let (id, wake) = admitted else {
-            if full {
-                throw GatewayError(
-                    .queueFull, "the gateway already holds \(maxAdmittedTurns) turns; retry in a moment")
-            }
+        for (continuation, waited) in wake { continuation.resume(returning: waited) }
+        for watcher in watchers { watcher.resume() }
+        switch admission {
+        case .admitted(let ticket, _):
+            return TurnTicket(router: self, id: ticket, session: session)
+        case .gatewayFull:
+            throw GatewayError(.queueFull, "the gateway already holds \(maxAdmittedTurns) turns; retry in a moment")
+        case .sessionFull:
             throw GatewayError(
                 .queueFull,
                 "session \(session) already has \(maxQueuedPerSession) turns waiting; retry when one has finished")
         }
-        for continuation in wake { continuation.resume() }
-        return TurnTicket(router: self, id: id, session: session)
     }
 
     /// Turns running now.
-    public var runningTurns: Int { state.withLock { $0.running } }
+    public var runningTurns: Int { state.withLock { $0.queue.running } }
 
     /// Turns admitted and not yet finished (running and waiting).
-    public var admittedTurns: Int { state.withLock { $0.tickets.count } }
+    public var admittedTurns: Int { state.withLock { $0.queue.admitted } }
 
     /// Turns of `session` admitted and not yet finished (the running one included).
     public func admittedTurns(of session: SessionID) -> Int {
-        state.withLock { $0.lanes[session]?.tickets.count ?? 0 }
+        state.withLock { $0.queue.admitted(of: session) }
     }
 
-    /// Admissions refused because a session's queue was full, since the router was made.
-    public var rejections: Int { state.withLock { $0.rejected } }
+    /// Admissions refused because a queue was full, since the router was made.
+    public var rejections: Int { state.withLock { $0.queue.rejections } }
 
-    func wait(for id: UInt64) async throws {
+    /// Returns once `condition` holds for the router's counts (at once when it already does),
+    /// or when the task is cancelled: for a caller that must act when, say, a session holds its
+    /// place or the gateway is idle.
+    public func waitUntil(_ condition: @escaping @Sendable (Snapshot) -> Bool) async {
+        let id = state.withLock { state -> UInt64 in
+            defer { state.nextWatcher += 1 }
+            return state.nextWatcher
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let holds = state.withLock { state -> Bool in
+                    if Task.isCancelled || condition(Snapshot(queue: state.queue)) { return true }
+                    state.watchers[id] = (condition, continuation)
+                    return false
+                }
+                if holds { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.watchers.removeValue(forKey: id) }?.continuation.resume()
+        }
+    }
+
+    func wait(for id: UInt64) async throws -> Duration {
         try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let resumeNow: Result<Void, any Error>? = state.withLock { state in
-                    guard let waiter = state.tickets[id] else { return .failure(CancellationError()) }
-                    if waiter.granted { return .success(()) }
-                    state.tickets[id]?.continuation = continuation
+            try await withCheckedThrowingContinuation { (continuation: Waiter) in
+                let resumeNow: Result<Duration, any Error>? = state.withLock { state in
+                    if let waited = state.waits.removeValue(forKey: id) { return .success(waited) }
+                    guard state.queue.holds(id) else { return .failure(CancellationError()) }
+                    state.waiters[id] = continuation
                     return nil
                 }
                 if let resumeNow { continuation.resume(with: resumeNow) }
             }
         } onCancel: {
-            let continuation = state.withLock { state -> CheckedContinuation<Void, any Error>? in
-                guard let waiter = state.tickets[id], !waiter.granted else { return nil }
-                let continuation = waiter.continuation
-                remove(id, &state)
-                return continuation
+            let now = clock.now
+            let (cancelled, wake, watchers) = state.withLock { state -> (Waiter?, [(Waiter, Duration)], [CheckedContinuation<Void, Never>]) in
+                guard state.queue.holds(id), !state.queue.isGranted(id) else { return (nil, [], []) }
+                let continuation = state.waiters.removeValue(forKey: id)
+                let grants = state.queue.release(id, now: now)
+                return (continuation, Self.deliver(grants, &state), state.satisfiedWatchers())
             }
-            continuation?.resume(throwing: CancellationError())
+            cancelled?.resume(throwing: CancellationError())
+            for (continuation, waited) in wake { continuation.resume(returning: waited) }
+            for watcher in watchers { watcher.resume() }
         }
     }
 
     func release(_ id: UInt64) {
-        let toResume = state.withLock { state -> [CheckedContinuation<Void, any Error>] in
-            guard state.tickets[id] != nil else { return [] }
-            remove(id, &state)
-            return grantReady(&state)
+        let now = clock.now
+        let (wake, watchers) = state.withLock { state in
+            state.waits[id] = nil
+            let wake = Self.deliver(state.queue.release(id, now: now), &state)
+            return (wake, state.satisfiedWatchers())
         }
-        for continuation in toResume { continuation.resume() }
+        for (continuation, waited) in wake { continuation.resume(returning: waited) }
+        for watcher in watchers { watcher.resume() }
     }
 
-    /// Forgets ticket `id`: frees its slot if it ran, and makes the next ticket of its session
-    /// ready when it was the head of the lane.
-    private func remove(_ id: UInt64, _ state: inout State) {
-        guard let waiter = state.tickets.removeValue(forKey: id) else { return }
-        if waiter.granted { state.running -= 1 }
-        if let index = state.ready.firstIndex(of: id) { state.ready.remove(at: index) }
-        guard var lane = state.lanes[waiter.session], let position = lane.tickets.firstIndex(of: id) else { return }
-        lane.tickets.remove(at: position)
-        if lane.tickets.isEmpty {
-            state.lanes[waiter.session] = nil
-        } else {
-            if position == 0 { state.ready.append(lane.tickets[0]) }
-            state.lanes[waiter.session] = lane
-        }
-    }
-
-    /// Grants free slots to ready lane heads, oldest first; returns the waiters to wake.
-    private func grantReady(_ state: inout State) -> [CheckedContinuation<Void, any Error>] {
-        var wake: [CheckedContinuation<Void, any Error>] = []
-        while state.running < maxConcurrentTurns, let id = state.ready.popFirst() {
-            state.running += 1
-            state.tickets[id]?.granted = true
-            if let continuation = state.tickets[id]?.continuation {
-                state.tickets[id]?.continuation = nil
-                wake.append(continuation)
+    /// The waiters to wake for `grants`; grants whose ticket is not waiting yet are kept for it.
+    private static func deliver(
+        _ grants: [TurnQueue.Grant], _ state: inout State
+    ) -> [(Waiter, Duration)] {
+        var wake: [(Waiter, Duration)] = []
+        for grant in grants {
+            if let continuation = state.waiters.removeValue(forKey: grant.ticket) {
+                wake.append((continuation, grant.waited))
+            } else {
+                state.waits[grant.ticket] = grant.waited
             }
         }
         return wake
@@ -173,9 +200,11 @@ public final class TurnTicket: Sendable {
 
     deinit { router.release(id) }
 
-    /// Returns when every earlier turn of the session has finished and a slot is free.
-    /// Throws `CancellationError` (and gives up the place) when the task is cancelled first.
-    public func waitForTurn() async throws {
+    /// Returns, with how long it waited, when every earlier turn of the session has finished and
+    /// a slot is free. Throws `CancellationError` (and gives up the place) when the task is
+    /// cancelled first.
+    @discardableResult
+    public func waitForTurn() async throws -> Duration {
         try await router.wait(for: id)
     }
 

@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import HermesAgent
 import HermesCore
 import HermesStore
 import HermesTelemetry
@@ -9,7 +11,9 @@ import ServiceLifecycle
 import UnixSignals
 
 /// The gateway server: the OpenAI-compatible API, the Telegram and signed webhooks, health
-/// checks and metrics, over one `TurnRunner`.
+/// checks and metrics, over one `TurnRunner`. It routes, authenticates and delivers; the turns
+/// themselves, and their storage, are the session layer's (`Sessions`). Build it through
+/// `HermesRuntime.makeGateway`, which assembles every part the same way for every entry point.
 ///
 /// Run it with `run(store:onRunning:)`, which also stops it gracefully on SIGTERM or SIGINT:
 /// it takes no new turns, lets the admitted ones finish (within `shutdownGracePeriod`), then
@@ -25,28 +29,30 @@ public struct Gateway: Sendable {
     public let background = BackgroundTurns()
     private let seen = RecentIDs()
     private let logger: Logger
+    private let platformClient: HTTPClient
+    private let clock: any HermesClock
     private let onDelivery: (@Sendable (PlatformDelivery) -> Void)?
 
-    /// Makes a gateway whose agents come from `makeAgent` and whose turns are stored in `store`.
-    /// Open the store with `metrics.commitObserver` for its commits to appear in `metrics`.
-    /// `onDelivery` hears, for each platform message accepted, when its reply was fully delivered.
+    /// Makes a gateway over `sessions`. Platform APIs (Telegram) are called through
+    /// `platformClient`; queues and edit rate limits run on `clock`. `onDelivery` hears, for each
+    /// platform message accepted, when its reply was fully delivered.
     public init(
-        configuration: GatewayConfiguration, store: any SessionStore, metrics: HermesMetrics = HermesMetrics(),
-        logger: Logger = Logger(label: "hermes.gateway"), onDelivery: (@Sendable (PlatformDelivery) -> Void)? = nil,
-        makeAgent: @escaping AgentFactory
+        configuration: GatewayConfiguration, sessions: Sessions, metrics: HermesMetrics, platformClient: HTTPClient,
+        clock: any HermesClock = ContinuousClock(), logger: Logger = Logger(label: "hermes.gateway"),
+        onDelivery: (@Sendable (PlatformDelivery) -> Void)? = nil
     ) {
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
+        self.platformClient = platformClient
+        self.clock = clock
         self.onDelivery = onDelivery
         runner = TurnRunner(
-            store: store,
             router: SessionRouter(
                 maxConcurrentTurns: configuration.maxConcurrentTurns,
                 maxQueuedPerSession: configuration.maxQueuedPerSession,
-                maxAdmittedTurns: configuration.maxPendingTurns),
-            agents: AgentCache(capacity: configuration.agentCacheSize, idleTTL: configuration.agentIdleTTL, metrics: metrics),
-            observer: TurnObserver(metrics: metrics), logger: logger, makeAgent: makeAgent)
+                maxAdmittedTurns: configuration.maxPendingTurns, clock: clock),
+            sessions: sessions, metrics: metrics)
     }
 
     /// The HTTP routes.
@@ -68,7 +74,8 @@ public struct Gateway: Sendable {
         if let telegram = configuration.telegram {
             TelegramRoutes(
                 settings: telegram, runner: runner, background: background, maxBodyBytes: configuration.maxBodyBytes,
-                seen: seen, logger: logger
+                seen: seen, client: TelegramClient(baseURL: telegram.apiBaseURL, token: telegram.botToken, httpClient: platformClient),
+                clock: clock, logger: logger
             ) { [metrics, onDelivery] delivery in
                 if delivery.deliveryError == nil { metrics.recordTelegramReply(after: delivery.finished - delivery.received) }
                 onDelivery?(delivery)
@@ -120,7 +127,7 @@ public struct Gateway: Sendable {
     }
 
     /// Serves until SIGTERM or SIGINT (or cancellation), then shuts down gracefully: refuses new
-    /// turns, waits for running ones, and closes `store` last.
+    /// turns, waits for running ones, and closes `store` (the sessions' store) last.
     public func run(
         store: some SessionStore & Service, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
@@ -140,13 +147,5 @@ private struct ShutdownNotice: Service {
     func run() async throws {
         try? await gracefulShutdown()
         runner.stopAccepting()
-    }
-}
-
-extension HermesMetrics {
-    /// Records each store commit in `hermes_store_commit_duration_seconds` and
-    /// `hermes_store_batch_size`; pass it to `SQLiteSessionStore.open(at:configuration:onCommit:)`.
-    public var commitObserver: CommitObserver {
-        { [self] report in recordStoreCommit(writes: report.writes, duration: report.duration) }
     }
 }

@@ -26,6 +26,7 @@ public final class LLMSimulator: Sendable {
         var stats = LLMSimulatorStats()
         /// The bodies of the last `recentLimit` requests, oldest first.
         var recent: [ByteBuffer] = []
+        var requestWaiters = CountWaiters()
     }
 
     /// How many request bodies `GET /sim/requests` keeps: enough to see what a runtime sent for
@@ -51,12 +52,21 @@ public final class LLMSimulator: Sendable {
         return "[" + bodies.map { String(buffer: $0) }.joined(separator: ",") + "]"
     }
 
+    /// Returns once `count` requests have arrived (counted as `stats().requests`, before they are
+    /// answered), so a test can act while they are in flight without polling.
+    public func waitForRequests(_ count: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let waiting = state.withLock { $0.requestWaiters.add(continuation, for: count, current: $0.stats.requests) }
+            if !waiting { continuation.resume() }
+        }
+    }
+
     /// Zeroes the counters (the random sequence goes on).
     public func resetStats() { state.withLock { $0.stats = LLMSimulatorStats() } }
 
     /// Plans the next request in arrival order and counts it.
     public func nextPlan(for request: SimulatedRequest) -> ReplyPlan {
-        state.withLock { state in
+        let (plan, arrived) = state.withLock { state -> (ReplyPlan, [CheckedContinuation<Void, Never>]) in
             let index = state.nextIndex
             state.nextIndex += 1
             let plan = behavior.plan(request, index: index, using: &state.generator)
@@ -70,8 +80,10 @@ public final class LLMSimulator: Sendable {
                 state.stats.completionTokens += plan.tokens.count
                 state.stats.toolCalls += plan.toolCalls.count
             }
-            return plan
+            return (plan, state.requestWaiters.satisfied(by: state.stats.requests))
         }
+        for waiter in arrived { waiter.resume() }
+        return plan
     }
 
     func recordBusy(since start: ContinuousClock.Instant, for plan: ReplyPlan) {

@@ -42,6 +42,7 @@ public final class PlatformSimulator: Sendable {
         var calls: [PlatformCall] = []
         var nextMessageID: [Int64: Int] = [:]
         var texts: [String: String] = [:]
+        var callWaiters = CountWaiters()
     }
 
     private struct SendBody: Decodable {
@@ -65,6 +66,14 @@ public final class PlatformSimulator: Sendable {
 
     /// The calls so far, in the order they were answered.
     public func calls() -> [PlatformCall] { state.withLock { $0.calls } }
+
+    /// Returns once `count` calls have been answered, so a test waits for a delivery step itself.
+    public func waitForCalls(_ count: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let waiting = state.withLock { $0.callWaiters.add(continuation, for: count, current: $0.calls.count) }
+            if !waiting { continuation.resume() }
+        }
+    }
 
     /// The server as a Hummingbird application; `onRunning` gets the bound port.
     public func makeApplication(
@@ -109,26 +118,30 @@ public final class PlatformSimulator: Sendable {
 
     private func answer(_ method: String, token: String, _ call: SendBody) -> Response {
         let at = (ContinuousClock.now - started).seconds
-        let outcome: Result<Int, SimulatorError> = state.withLock { state in
+        let (outcome, answered) = state.withLock { state -> (Result<Int, SimulatorError>, [CheckedContinuation<Void, Never>]) in
             let id: Int
             if method == "sendMessage" {
                 id = state.nextMessageID[call.chatID, default: 1]
                 state.nextMessageID[call.chatID] = id + 1
             } else {
                 guard let edited = call.messageID, let old = state.texts["\(call.chatID)/\(edited)"] else {
-                    return .failure(SimulatorError("Bad Request: message to edit not found"))
+                    return (.failure(SimulatorError("Bad Request: message to edit not found")), [])
                 }
                 guard old != call.text else {
-                    return .failure(
-                        SimulatorError("Bad Request: message is not modified: specified new message content is exactly the same"))
+                    return (
+                        .failure(
+                            SimulatorError("Bad Request: message is not modified: specified new message content is exactly the same")),
+                        []
+                    )
                 }
                 id = edited
             }
             state.texts["\(call.chatID)/\(id)"] = call.text
             state.calls.append(
                 PlatformCall(method: method, token: token, chatID: call.chatID, messageID: id, text: call.text, at: at))
-            return .success(id)
+            return (.success(id), state.callWaiters.satisfied(by: state.calls.count))
         }
+        for waiter in answered { waiter.resume() }
         switch outcome {
         case .success(let id):
             return Self.json(

@@ -1,4 +1,3 @@
-import HermesAgent
 import HermesCore
 import HermesTelemetry
 import OrderedCollections
@@ -15,7 +14,7 @@ public final class AgentCache: Sendable {
     public let capacity: Int
     /// How long an unused agent is kept.
     public let idleTTL: Duration
-    private let clock: @Sendable () -> ContinuousClock.Instant
+    private let clock: any HermesClock
     private let metrics: HermesMetrics?
     private let state = Mutex(State())
 
@@ -30,10 +29,9 @@ public final class AgentCache: Sendable {
     }
 
     /// Makes an empty cache that keeps `hermes_agent_cache_entries` and
-    /// `hermes_agent_cache_evictions_total` in `metrics`. `clock` is for tests.
+    /// `hermes_agent_cache_evictions_total` in `metrics`; idleness is measured on `clock`.
     public init(
-        capacity: Int, idleTTL: Duration, metrics: HermesMetrics? = nil,
-        clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+        capacity: Int, idleTTL: Duration, metrics: HermesMetrics? = nil, clock: any HermesClock = ContinuousClock()
     ) {
         self.capacity = max(1, capacity)
         self.idleTTL = idleTTL
@@ -43,7 +41,7 @@ public final class AgentCache: Sendable {
 
     /// The agent of `session`, marked as just used; `nil` when it is not cached (or expired).
     public func agent(for session: SessionID) -> Agent? {
-        let now = clock()
+        let now = clock.now
         return state.withLock { state in
             sweep(&state, now: now)
             guard var entry = state.entries.removeValue(forKey: session) else { return nil }
@@ -55,7 +53,7 @@ public final class AgentCache: Sendable {
 
     /// Keeps `agent` for `session`, evicting the least recently used agent when full.
     public func insert(_ agent: Agent, for session: SessionID) {
-        let now = clock()
+        let now = clock.now
         state.withLock { state in
             sweep(&state, now: now)
             state.entries.removeValue(forKey: session)
@@ -79,7 +77,7 @@ public final class AgentCache: Sendable {
     /// Drops agents idle for longer than `idleTTL`; returns how many are left.
     @discardableResult
     public func sweep() -> Int {
-        let now = clock()
+        let now = clock.now
         return state.withLock { state in
             sweep(&state, now: now)
             return state.entries.count

@@ -1,18 +1,59 @@
+import Foundation
 import HermesCore
 import Yams
 
-/// Typed, line-aware access to a composed YAML document, so that every mistake in a scenario
-/// file is reported at its own line with what to write instead (decoding through `Decodable`
-/// would lose the line of nested values).
-struct YAMLReader {
-    let file: String
+/// Typed, line-aware access to a composed YAML document, so that every mistake in a
+/// configuration file is reported at its own line with what to write instead (decoding through
+/// `Decodable` would lose the line of nested values). Settings, scenario files and the LLM
+/// simulator's behaviour are all read through it.
+public struct YAMLReader: Sendable {
+    /// The file the document came from, as errors name it.
+    public let file: String
 
-    func error(_ node: Node?, _ message: String) -> ScenarioError {
-        ScenarioError(file: file, line: node?.mark?.line ?? 0, message)
+    /// A reader of a document from `file`.
+    public init(file: String) { self.file = file }
+
+    /// The document of `text`; nil when it holds nothing. A syntax error names its line and column.
+    public static func compose(_ text: String, file: String) throws(ConfigError) -> Node? {
+        do {
+            return try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            switch error {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+                throw ConfigError(
+                    file: file, line: mark.line,
+                    "not valid YAML: \(problem) (column \(mark.column)) — check the indentation and quotes")
+            default:
+                throw ConfigError(file: file, line: 0, "not valid YAML: \(error)")
+            }
+        } catch {
+            throw ConfigError(file: file, line: 0, "not valid YAML: \(error)")
+        }
+    }
+
+    /// The document in the file at `path`; nil when the file holds nothing.
+    public static func load(path: String) throws(ConfigError) -> Node? {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(file: path, line: 0, "cannot read the file (\(error.localizedDescription))")
+        }
+        return try compose(text, file: path)
+    }
+
+    /// The file and line of `node` (the file as a whole when there is none).
+    public func source(_ node: Node?) -> ConfigError.Source {
+        .file(file, line: node?.mark?.line ?? 0)
+    }
+
+    /// An error at the line of `node`.
+    public func error(_ node: Node?, _ message: String) -> ConfigError {
+        ConfigError(source(node), message)
     }
 
     /// The members of a mapping, refusing keys outside `allowed` (at the key's own line).
-    func mapping(_ node: Node, at path: String, allowed: [String]) throws(ScenarioError) -> [String: Node] {
+    public func mapping(_ node: Node, at path: String, allowed: [String]) throws(ConfigError) -> [String: Node] {
         guard let mapping = node.mapping else {
             throw error(node, "\(path) must be a mapping (key: value lines); found \(describe(node))")
         }
@@ -29,19 +70,19 @@ struct YAMLReader {
         return members
     }
 
-    func sequence(_ node: Node, at path: String) throws(ScenarioError) -> [Node] {
+    public func sequence(_ node: Node, at path: String) throws(ConfigError) -> [Node] {
         guard let sequence = node.sequence else {
             throw error(node, "\(path) must be a list (lines starting with \"- \"); found \(describe(node))")
         }
         return Array(sequence)
     }
 
-    func string(_ node: Node, at path: String) throws(ScenarioError) -> String {
+    public func string(_ node: Node, at path: String) throws(ConfigError) -> String {
         guard let scalar = node.scalar else { throw error(node, "\(path) must be text; found \(describe(node))") }
         return scalar.string
     }
 
-    func int(_ node: Node, at path: String, atLeast minimum: Int) throws(ScenarioError) -> Int {
+    public func int(_ node: Node, at path: String, atLeast minimum: Int) throws(ConfigError) -> Int {
         guard let scalar = node.scalar, let value = Int(scalar.string) else {
             throw error(node, "\(path) must be a whole number, e.g. \(max(minimum, 1) * 10); found \(describe(node))")
         }
@@ -49,7 +90,7 @@ struct YAMLReader {
         return value
     }
 
-    func double(_ node: Node, at path: String, in range: ClosedRange<Double>) throws(ScenarioError) -> Double {
+    public func double(_ node: Node, at path: String, in range: ClosedRange<Double>) throws(ConfigError) -> Double {
         guard let scalar = node.scalar, let value = Double(scalar.string), value.isFinite else {
             throw error(node, "\(path) must be a number; found \(describe(node))")
         }
@@ -59,14 +100,14 @@ struct YAMLReader {
         return value
     }
 
-    func bool(_ node: Node, at path: String) throws(ScenarioError) -> Bool {
+    public func bool(_ node: Node, at path: String) throws(ConfigError) -> Bool {
         guard let scalar = node.scalar, let value = Bool(scalar.string.lowercased()) else {
             throw error(node, "\(path) must be true or false; found \(describe(node))")
         }
         return value
     }
 
-    func duration(_ node: Node, at path: String, positive: Bool = true) throws(ScenarioError) -> Duration {
+    public func duration(_ node: Node, at path: String, positive: Bool = true) throws(ConfigError) -> Duration {
         guard let scalar = node.scalar else { throw error(node, "\(path) must be a duration such as 40ms; found \(describe(node))") }
         guard let value = Duration(parsing: scalar.string) else {
             throw error(
@@ -77,7 +118,7 @@ struct YAMLReader {
         return value
     }
 
-    func rate(_ node: Node, at path: String) throws(ScenarioError) -> Rate {
+    public func rate(_ node: Node, at path: String) throws(ConfigError) -> Rate {
         guard let scalar = node.scalar, let value = Rate(parsing: scalar.string) else {
             throw error(node, "\(path): \(quoted(node)) is not a rate — write events per unit of time: 200/s, 12000/m")
         }
@@ -86,7 +127,7 @@ struct YAMLReader {
     }
 
     /// A `{min, max}` mapping of whole numbers with `min <= max`.
-    func intRange(_ node: Node, at path: String, atLeast minimum: Int) throws(ScenarioError) -> ClosedRange<Int> {
+    public func intRange(_ node: Node, at path: String, atLeast minimum: Int) throws(ConfigError) -> ClosedRange<Int> {
         let members = try mapping(node, at: path, allowed: ["min", "max"])
         guard let low = members["min"], let high = members["max"] else {
             throw error(node, "\(path) needs both min and max, e.g. {min: 5, max: 80}")
@@ -97,9 +138,9 @@ struct YAMLReader {
         return lower...upper
     }
 
-    func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    public func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    func describe(_ node: Node) -> String {
+    public func describe(_ node: Node) -> String {
         switch node {
         case .mapping: "a mapping"
         case .sequence: "a list"

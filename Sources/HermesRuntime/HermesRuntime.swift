@@ -1,0 +1,160 @@
+import Foundation
+import HermesAgent
+import HermesConfig
+import HermesCore
+import HermesGateway
+import HermesLLM
+import HermesStore
+import HermesTelemetry
+import HermesTools
+import Logging
+
+/// The running parts of Hermes, put together in one place, `start(_:model:clock:logger:)`, from
+/// resolved `RuntimeSettings`: the metrics registry, the HTTP pools, the model client (metered),
+/// the tool registry and each platform's toolsets, the session store, the agent cache, context
+/// compression and the session layer over them. `hermes gateway`, `hermes chat`, the harness's
+/// in-process targets and the tests all start their runtime here, so what the benchmark
+/// measures is what ships.
+///
+/// Stop it with `shutdown()` (or use `withRuntime`), which closes the store, committing what is
+/// queued, and the HTTP pools.
+public struct HermesRuntime: Sendable {
+    /// The settings it was assembled from.
+    public let settings: RuntimeSettings
+    /// What `/metrics` exposes.
+    public let metrics: HermesMetrics
+    /// The outgoing connection pools.
+    public let clients: HTTPClients
+    /// The agents' model, timed and counted in `metrics`.
+    public let model: any ChatModel
+    /// Every tool; each agent gets its platform's toolsets of it.
+    public let tools: ToolRegistry
+    /// The session store; nil when the settings record nothing.
+    public let store: SQLiteSessionStore?
+    /// Context compression, shared by every agent (one summary cache); nil when off.
+    public let compressor: ContextCompressor?
+    /// Loads, runs and stores turns.
+    public let sessions: Sessions
+    /// The clock of every timer: queues, edit rate limits, cache lifetimes, summary timeouts.
+    public let clock: any HermesClock
+    /// Where the parts log.
+    public let logger: Logger
+
+    /// Assembles a runtime from `settings`. `model` replaces the OpenAI-compatible client (tests
+    /// give a scripted model; it is metered all the same); `clock` drives every timer.
+    ///
+    /// Fails with a `ConfigError` when no model endpoint is set, and with a `StoreError` naming
+    /// the file when the session database cannot be opened; nothing is left running then.
+    public static func start(
+        _ settings: RuntimeSettings, model replacement: (any ChatModel)? = nil,
+        clock: any HermesClock = ContinuousClock(), logger: Logger = Logger(label: "hermes")
+    ) async throws -> HermesRuntime {
+        guard replacement != nil || settings.model.baseURL != nil else {
+            throw ConfigError(
+                .setting("model.base_url"),
+                "no model endpoint: set HERMES_BASE_URL or model.base_url in the --config file (hermes chat also takes --base-url)")
+        }
+        let metrics = HermesMetrics()
+        var store: SQLiteSessionStore?
+        if let path = settings.databasePath {
+            store = try await SQLiteSessionStore.open(at: path, onCommit: metrics.commitObserver)
+        }
+        let clients = HTTPClients(concurrentTurns: settings.gateway.maxConcurrentTurns)
+        let client: any ChatModel =
+            replacement
+            ?? OpenAIClient(
+                configuration: .init(
+                    baseURL: settings.model.baseURL ?? "", apiKey: settings.model.apiKey, model: settings.model.name),
+                httpClient: clients.model, logger: logger)
+        let model = MeteredChatModel(client, metrics: metrics)
+        let tools = ToolRegistry.builtIn()
+        // One summary cache for every agent: a span is summarised once, whichever agent meets it.
+        let compressor = settings.compression.map {
+            ContextCompressor(model: model, settings: $0, cache: SummaryCache(clock: clock), metrics: metrics, clock: clock)
+        }
+        let agents = AgentCache(
+            capacity: settings.gateway.agentCacheSize, idleTTL: settings.gateway.agentIdleTTL, metrics: metrics, clock: clock)
+        let sessions = Sessions(
+            store: store, agents: agents, metrics: metrics, logger: logger,
+            makeAgent: agentFactory(settings, model: model, tools: tools, compressor: compressor, web: clients, clock: clock, logger: logger))
+        return HermesRuntime(
+            settings: settings, metrics: metrics, clients: clients, model: model, tools: tools, store: store,
+            compressor: compressor, sessions: sessions, clock: clock, logger: logger)
+    }
+
+    /// Agents share the model, the tools and the compressor; each has its own context, and the
+    /// toolsets of the platform its session came from.
+    private static func agentFactory(
+        _ settings: RuntimeSettings, model: any ChatModel, tools: ToolRegistry, compressor: ContextCompressor?,
+        web clients: HTTPClients, clock: any HermesClock, logger: Logger
+    ) -> AgentFactory {
+        let base = AgentConfiguration(
+            systemPrompt: settings.systemPrompt ?? AgentConfiguration.defaultSystemPrompt, model: settings.model.name,
+            toolsets: settings.toolsets, maxIterations: settings.maxIterations, stream: settings.stream)
+        let web = settings.web
+        let directory = settings.workingDirectory
+        let toolClient = clients.tools
+        return { session, history throws(AgentError) in
+            var configuration = base
+            configuration.toolsets = settings.toolsets(for: session.source)
+            return try Agent(
+                model: model, tools: tools,
+                context: ToolContext(
+                    sessionID: session.id, workingDirectory: directory, todos: TodoStore(restoringFrom: history), web: web,
+                    httpClient: toolClient),
+                configuration: configuration, history: history, compressor: compressor, logger: logger, clock: clock)
+        }
+    }
+
+    /// The gateway over this runtime's sessions; it needs the session store. `onDelivery` hears,
+    /// for each platform message accepted, when its reply was fully delivered.
+    public func makeGateway(onDelivery: (@Sendable (PlatformDelivery) -> Void)? = nil) throws(ConfigError) -> Gateway {
+        _ = try requireStore()
+        return Gateway(
+            configuration: settings.gateway, sessions: sessions, metrics: metrics, platformClient: clients.platforms,
+            clock: clock, logger: logger, onDelivery: onDelivery)
+    }
+
+    /// Serves the gateway until SIGTERM or SIGINT, then shuts down gracefully (running turns
+    /// finish and are stored, the store closes last); `onRunning` gets the bound port.
+    public func serve(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try await makeGateway().run(store: requireStore(), onRunning: onRunning)
+    }
+
+    private func requireStore() throws(ConfigError) -> SQLiteSessionStore {
+        guard let store else {
+            throw ConfigError(.setting("db"), "the gateway records every turn and needs a session database; drop --no-store")
+        }
+        return store
+    }
+
+    /// Closes the store (committing what is queued) and the HTTP pools.
+    public func shutdown() async {
+        await store?.close()
+        await clients.shutdown()
+    }
+}
+
+/// Starts a runtime, runs `body` with it, and shuts it down whatever `body` does.
+public func withRuntime<T: Sendable>(
+    _ settings: RuntimeSettings, model: (any ChatModel)? = nil, clock: any HermesClock = ContinuousClock(),
+    logger: Logger = Logger(label: "hermes"), _ body: (HermesRuntime) async throws -> T
+) async throws -> T {
+    let runtime = try await HermesRuntime.start(settings, model: model, clock: clock, logger: logger)
+    do {
+        let result = try await body(runtime)
+        await runtime.shutdown()
+        return result
+    } catch {
+        await runtime.shutdown()
+        throw error
+    }
+}
+
+extension HermesMetrics {
+    /// Records each store commit in `hermes_store_commit_duration_seconds` and
+    /// `hermes_store_batch_size`.
+    var commitObserver: CommitObserver {
+        { [self] report in recordStoreCommit(writes: report.writes, duration: report.duration) }
+    }
+}
