@@ -101,7 +101,7 @@ public struct HermesRuntime: Sendable {
                 model: model, tools: tools,
                 context: ToolContext(
                     sessionID: session.id, workingDirectory: directory, todos: TodoStore(restoringFrom: history), web: web,
-                    httpClient: toolClient),
+                    httpClient: toolClient, clock: clock),
                 configuration: configuration, history: history, compressor: compressor, logger: logger, clock: clock)
         }
     }

@@ -75,6 +75,9 @@ public final class SQLiteSessionStore: SessionStore, Service {
     /// Counts of what the writer did since the store opened.
     public var statistics: StoreStatistics { statisticsRecorder.snapshot }
 
+    /// Writes waiting for the writer (not yet in a transaction): how far it is behind.
+    public var queuedWrites: Int { writer.queuedWrites }
+
     public func createSession(_ session: NewSession) async throws {
         _ = try await writer.submit(.createSession(session, now: Self.now))
     }

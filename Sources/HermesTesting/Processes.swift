@@ -47,11 +47,14 @@ public func runProcess(
 
 /// A server or worker process running for the duration of `withChildProcess`.
 public final class ChildProcess: Sendable {
+    /// Its process id.
+    public let processIdentifier: Int32
     private let lines: AsyncStream<String>
     private let signalling: @Sendable (Int32) -> Void
     private let signalled = Mutex(false)
 
-    init(lines: AsyncStream<String>, signal: @escaping @Sendable (Int32) -> Void) {
+    init(processIdentifier: Int32, lines: AsyncStream<String>, signal: @escaping @Sendable (Int32) -> Void) {
+        self.processIdentifier = processIdentifier
         self.lines = lines
         signalling = signal
     }
@@ -112,7 +115,7 @@ public func withChildProcess<T: Sendable>(
                 for try await line in execution.standardError.strings() { text += line + "\n" }
                 return text
             }
-            let child = ChildProcess(lines: lines) { signal in try? execution.send(signal: Signal(rawValue: signal)) }
+            let child = ChildProcess(processIdentifier: execution.processIdentifier.value, lines: lines) { signal in try? execution.send(signal: Signal(rawValue: signal)) }
             let value: T
             do {
                 value = try await body(child)

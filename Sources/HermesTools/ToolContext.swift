@@ -4,8 +4,8 @@ import Glibc
 import AsyncHTTPClient
 import HermesCore
 
-/// What a tool call may use beyond its arguments: the session's working directory and state, and
-/// the shared HTTP client. One context per session; cheap to copy.
+/// What a tool call may use beyond its arguments: the session's working directory and state, the
+/// tools' HTTP client and the clock of their timeouts. One context per session; cheap to copy.
 public struct ToolContext: Sendable {
     /// The session the call belongs to.
     public var sessionID: SessionID
@@ -15,19 +15,22 @@ public struct ToolContext: Sendable {
     public var todos: TodoStore
     /// Where `web_search` and `web_extract` send their requests.
     public var web: WebConfiguration
-    /// The process-wide pooled HTTP client.
+    /// The tools' pooled HTTP client (the runtime's `HTTPClients.tools`).
     public var httpClient: HTTPClient
+    /// The clock of the tools' timeouts.
+    public var clock: any HermesClock
 
     /// Makes a context.
     public init(
         sessionID: SessionID, workingDirectory: String, todos: TodoStore = TodoStore(),
-        web: WebConfiguration = WebConfiguration(), httpClient: HTTPClient = .shared
+        web: WebConfiguration = WebConfiguration(), httpClient: HTTPClient = .shared, clock: any HermesClock = ContinuousClock()
     ) {
         self.sessionID = sessionID
         self.workingDirectory = workingDirectory
         self.todos = todos
         self.web = web
         self.httpClient = httpClient
+        self.clock = clock
     }
 
     /// `path` made absolute against the working directory (`~` expands to `$HOME`).

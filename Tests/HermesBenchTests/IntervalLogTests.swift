@@ -1,5 +1,6 @@
 import Foundation
 import Histogram
+import HermesTesting
 import Testing
 
 @testable import HermesBench
@@ -27,7 +28,8 @@ import Testing
     }
 
     /// Python's `hdrh` (an independent implementation) reads back exactly what was recorded.
-    @Test func hdrhReadsTheLogBack() async throws {
+    @Test(.requires(.hdrh))
+    func hdrhReadsTheLogBack() async throws {
         var first = RunRecorder.makeHistogram()
         var second = RunRecorder.makeHistogram()
         for value in stride(from: UInt64(1), through: 20_000, by: 7) { _ = first.record(value) }
@@ -41,7 +43,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         try log.text(startedAt: Date(timeIntervalSince1970: 1_764_098_113.5)).write(toFile: path, atomically: true, encoding: .utf8)
 
-        guard let lines = try await readWithHdrh(path) else { return }
+        let lines = try await readWithHdrh(path)
         func expected(_ histogram: Histogram<UInt64>, start: Double, end: Double) -> String {
             let values = histogram.recordedValues().map { "\($0.value):\($0.count)" }.joined(separator: " ")
             return "\(start) \(end) \(histogram.totalCount) \(values)"
@@ -54,16 +56,14 @@ import Testing
 }
 
 /// Each interval of the log at `path` as Python's `hdrh` reads it: absolute start and end in
-/// seconds, total count, then `value:count` for every recorded value. Nil, with a printed reason,
-/// where python3 has no `hdrh` (scripts/bootstrap --test installs it).
-func readWithHdrh(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String]? {
+/// seconds, total count, then `value:count` for every recorded value (a test that calls it
+/// declares `.requires(.hdrh)`).
+func readWithHdrh(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String] {
+    try await Prerequisite.hdrh.require()
     let script = """
         import sys
-        try:
-            from hdrh.histogram import HdrHistogram
-            from hdrh.log import HistogramLogReader
-        except ImportError:
-            print("skipped: python3 has no hdrh (pip install hdrhistogram)"); sys.exit(3)
+        from hdrh.histogram import HdrHistogram
+        from hdrh.log import HistogramLogReader
         reader = HistogramLogReader(sys.argv[1], HdrHistogram(1, 60000000, 3))
         while True:
             h = reader.get_next_interval_histogram()
@@ -72,11 +72,7 @@ func readWithHdrh(_ path: String, sourceLocation: SourceLocation = #_sourceLocat
             values = " ".join("%d:%d" % (i.value_iterated_to, i.count_at_value_iterated_to) for i in h.get_recorded_iterator())
             print(h.get_start_time_stamp() / 1000.0, h.get_end_time_stamp() / 1000.0, h.get_total_count(), values)
         """
-    let (status, output) = try await runProcess("/usr/bin/env", ["python3", "-c", script, path])
-    if status == 3 {
-        print(output)
-        return nil
-    }
-    #expect(status == 0, "hdrh could not read \(path): \(output)", sourceLocation: sourceLocation)
-    return output.split(separator: "\n").map(String.init)
+    let result = try await runProcess("python3", ["-c", script, path])
+    #expect(result.status == 0, "hdrh could not read \(path): \(result.standardError)", sourceLocation: sourceLocation)
+    return result.standardOutput.split(separator: "\n").map(String.init)
 }

@@ -2,6 +2,7 @@ import Foundation
 import HermesAgent
 import HermesCore
 import HermesGateway
+import HermesTesting
 import Testing
 
 @testable import HermesBench
@@ -15,21 +16,29 @@ struct TelegramChannelTests {
     }
 
     @Test func aReportMeetsItsWaiterWhicheverComesFirst() async {
-        let waiters = DeliveryWaiters()
+        let clock = ManualClock()
+        let waiters = DeliveryWaiters(clock: clock)
         waiters.delivered(delivery(1))
         #expect(await waiters.wait(for: 1, timeout: .seconds(5))?.updateID == 1, "the report came first")
 
         async let waited = waiters.wait(for: 2, timeout: .seconds(5))
-        try? await Task.sleep(for: .milliseconds(20))
+        while waiters.waiting == 0 { await Task.yield() }
         waiters.delivered(delivery(2))
         #expect(await waited?.updateID == 2, "the waiter came first")
     }
 
     @Test func aWaiterGivesUpAfterItsTimeout() async {
-        let waiters = DeliveryWaiters()
-        #expect(await waiters.wait(for: 3, timeout: .milliseconds(20)) == nil)
+        let clock = ManualClock()
+        let waiters = DeliveryWaiters(clock: clock)
+        async let gaveUp = waiters.wait(for: 3, timeout: .seconds(120))
+        await clock.waitForSleepers(1)
+        clock.advance(by: .seconds(120))
+        #expect(await gaveUp == nil)
         waiters.delivered(delivery(3))
-        #expect(await waiters.wait(for: 4, timeout: .milliseconds(20)) == nil, "another update's report is not taken")
+        async let other = waiters.wait(for: 4, timeout: .seconds(120))
+        await clock.waitForSleepers(1)
+        clock.advance(by: .seconds(120))
+        #expect(await other == nil, "another update's report is not taken")
     }
 
     @Test func aRunCountsTurnsWhenTheirRepliesReachThePlatform() async throws {

@@ -2,8 +2,7 @@ import Foundation
 import HermesConfig
 import HermesBench
 import HermesCore
-import Subprocess
-import SystemPackage
+import HermesTesting
 import Testing
 
 @Suite struct ArrivalScheduleTests {
@@ -48,7 +47,8 @@ import Testing
 
 @Suite("hermes-bench run against the store", .timeLimit(.minutes(1)))
 struct StoreRunTests {
-    @Test func aRunWritesItsReportAndJudgesItsThresholds() async throws {
+    @Test(.requires(.promtool), .requires(.jsonschema), .requires(.hdrh))
+    func aRunWritesItsReportAndJudgesItsThresholds() async throws {
         let scenario = try ScenarioLoader.parse(
             """
             name: tiny-storm
@@ -106,55 +106,32 @@ struct StoreRunTests {
 
         let files = try FileManager.default.contentsOfDirectory(atPath: result.directory)
         #expect(Set(files.filter { $0.hasSuffix(".hlog") }) == ["turn.hlog", "turn.uncorrected.hlog", "store.commit.hlog"])
-        if let intervals = try await readWithHdrh(result.directory + "/store.commit.hlog") {
-            let counts = intervals.compactMap { Int($0.split(separator: " ")[2]) }
-            #expect(counts.count >= 1 && counts.reduce(0, +) == 200, "every commit is in one interval: \(counts)")
-        }
+        let intervals = try await readWithHdrh(result.directory + "/store.commit.hlog")
+        let counts = intervals.compactMap { Int($0.split(separator: " ")[2]) }
+        #expect(counts.count >= 1 && counts.reduce(0, +) == 200, "every commit is in one interval: \(counts)")
     }
 }
 
-/// `promtool check metrics < FILE`; skipped with a printed reason where promtool is missing.
+/// `promtool check metrics < FILE` (a test that calls it declares `.requires(.promtool)`).
 func checkWithPromtool(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-    guard FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool") else {
-        print("skipped promtool check: promtool is not installed (apt-get install prometheus)")
-        return
-    }
-    let (status, output) = try await runProcess("/usr/bin/promtool", ["check", "metrics"], input: path)
-    #expect(status == 0, "promtool: \(output)", sourceLocation: sourceLocation)
+    try await Prerequisite.promtool.require()
+    let result = try await runProcess("promtool", ["check", "metrics"], input: try String(contentsOfFile: path, encoding: .utf8))
+    #expect(result.status == 0, "promtool: \(result.standardOutput)\(result.standardError)", sourceLocation: sourceLocation)
 }
 
-/// Validates a report against `Reports/report.schema.json` with Python's jsonschema; skipped
-/// with a printed reason where that package is missing.
+/// Validates a report against `Reports/report.schema.json` with Python's jsonschema (a test
+/// that calls it declares `.requires(.jsonschema)`).
 func checkAgainstSchema(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    try await Prerequisite.jsonschema.require()
     let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Reports/report.schema.json").path
     let script = """
         import json, sys
-        try:
-            import jsonschema
-        except ImportError:
-            print("skipped schema check: python3 has no jsonschema (pip install jsonschema)"); sys.exit(0)
+        import jsonschema
         schema = json.load(open(sys.argv[1]))
         jsonschema.Draft202012Validator.check_schema(schema)
         jsonschema.validate(json.load(open(sys.argv[2])), schema)
         """
-    let (status, output) = try await runProcess("/usr/bin/env", ["python3", "-c", script, schema, path])
-    if !output.isEmpty { print(output) }
-    #expect(status == 0, "report.json does not match its schema: \(output)", sourceLocation: sourceLocation)
-}
-
-/// Runs a program (standard input from the file `input`, when given); its status and output
-/// (standard output, then standard error). It awaits the child without holding a thread of the
-/// test executor, which the suites running beside it need.
-func runProcess(_ executable: String, _ arguments: [String], input: String? = nil) async throws -> (Int32, String) {
-    let text = try input.map { try String(contentsOfFile: $0, encoding: .utf8) } ?? ""
-    let result = try await Subprocess.run(
-        .path(FilePath(executable)), arguments: Arguments(arguments), input: .string(text),
-        output: .string(limit: 16 << 20), error: .string(limit: 1 << 20))
-    let status: Int32
-    switch result.terminationStatus {
-    case .exited(let code): status = code
-    case .signaled(let signal): status = 128 + signal
-    }
-    return (status, result.standardOutput + result.standardError)
+    let result = try await runProcess("python3", ["-c", script, schema, path])
+    #expect(result.status == 0, "report.json does not match its schema: \(result.standardError)", sourceLocation: sourceLocation)
 }

@@ -1,4 +1,5 @@
 import HermesCore
+import HermesTesting
 import Synchronization
 import Testing
 
@@ -33,16 +34,26 @@ import Testing
     }
 
     @Test func deliverySendsOnceThenEditsThenSendsTheOverflow() async throws {
-        let coalescer = EditCoalescer(interval: .milliseconds(50), maxLength: 10)
+        let clock = ManualClock()
+        let coalescer = EditCoalescer(interval: .seconds(1), maxLength: 10, clock: clock)
+        let sent = Gate()
         let calls = Calls()
         async let delivered = coalescer.deliver(
-            send: { text in calls.append("send \(text)"); return 1 },
+            send: { text in
+                calls.append("send \(text)")
+                sent.arrive()
+                return 1
+            },
             edit: { id, text in calls.append("edit \(id) \(text)") })
         coalescer.append("Hello")
-        while calls.values.isEmpty { await Task.yield() }
+        await sent.waitForArrivals(1)
         coalescer.append(" wor")
         coalescer.append("ld")
         coalescer.finish(with: "Hello world! And more.")
+        // The edit waits for the rate limit: nothing more is sent until the clock gets there.
+        await clock.waitForSleepers(1)
+        #expect(calls.values == ["send Hello"])
+        clock.advance(by: .seconds(1))
         let delivery = try await delivered
         #expect(calls.values == ["send Hello", "edit 1 Hello worl", "send d! And mor", "send e."])
         #expect(delivery.calls == 4 && delivery.firstShown != nil)

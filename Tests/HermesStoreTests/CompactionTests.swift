@@ -36,13 +36,16 @@ struct CompactionTests {
     @Test("an append and a compaction in one batch: the append is archived with the rest")
     func compactionAfterAnAppendInTheSameBatch() async throws {
         try await withTemporaryDirectory { directory in
-            let configuration = StoreConfiguration(maxBatchDelay: .milliseconds(200))
-            try await withSessionStore(at: directory + "/state.db", configuration: configuration) { store in
-                let id = SessionID("batched")
+            let id = SessionID("batched")
+            try await withSessionStore(at: directory + "/state.db") { store in
                 try await store.createSession(NewSession(id: id, source: "api"))
+            }
+            // The writer holds a batch open until it has two writes: the append, then the compaction.
+            let configuration = StoreConfiguration(maxBatchSize: 2, maxBatchDelay: .seconds(3600))
+            try await withSessionStore(at: directory + "/state.db", configuration: configuration) { store in
                 let compacted: [Message] = [.user("[summary]"), .assistant("ok")]
                 async let appended: [Int64] = store.append([.user("old one"), .assistant("old two")], to: id)
-                try await Task.sleep(for: .milliseconds(20))
+                while store.queuedWrites == 0 { await Task.yield() }
                 async let compactedIDs: [Int64] = store.compact(id, to: compacted)
                 let (first, second) = try await (appended, compactedIDs)
                 #expect(first.count == 2 && second.count == 2 && first.max()! < second.min()!)

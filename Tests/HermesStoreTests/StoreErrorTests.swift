@@ -1,6 +1,7 @@
 import Foundation
 import HermesCore
 import HermesStore
+import HermesTesting
 import Testing
 
 @Suite("Session store: bad files and full disks", .timeLimit(.minutes(1)))
@@ -109,16 +110,11 @@ struct StoreErrorTests {
         }
     }
 
-    @Test("a really full disk (a 2 MiB tmpfs, where mounting is allowed): acknowledged messages survive")
+    @Test(
+        "a really full disk (a 2 MiB tmpfs): acknowledged messages survive", .requires(.tmpfsMounts))
     func fullFilesystem() async throws {
-        try await withTemporaryDirectory { directory in
-            let mountPoint = directory + "/small"
-            try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-            guard getuid() == 0, shell("mount -t tmpfs -o size=2m tmpfs \(mountPoint)") else {
-                print("skipped: mounting a small tmpfs needs root; the max_page_count test covers full databases")
-                return
-            }
-            defer { _ = shell("umount \(mountPoint)") }
+        try await Prerequisite.tmpfsMounts.require()
+        try await withTmpfs(options: "size=2m") { mountPoint in
             let path = mountPoint + "/state.db"
             var acknowledged = 0
             var failure: StoreError?
@@ -146,34 +142,47 @@ struct StoreErrorTests {
         }
     }
 
-    @Test("a read-only directory gives a clear error naming the file")
+    /// A directory this process cannot write: permission bits for a user; root ignores those,
+    /// so for root a read-only tmpfs mount.
+    static let writeProtection = Prerequisite(
+        "a read-only directory (a user's, or root allowed to mount a tmpfs)", remedy: "run as a user, or as root with mount rights"
+    ) { getuid() != 0 ? true : await Prerequisite.tmpfsMounts.isMet() }
+
+    @Test("a read-only directory gives a clear error naming the file", .requires(writeProtection))
     func readOnlyDirectory() async throws {
-        try await withTemporaryDirectory { directory in
-            let readOnly = directory + "/ro"
-            try FileManager.default.createDirectory(atPath: readOnly, withIntermediateDirectories: true)
-            // Root ignores permission bits, so as root the directory is a read-only tmpfs mount.
-            let mounted = getuid() == 0 && shell("mount -t tmpfs -o ro,size=64k tmpfs \(readOnly)")
-            defer { if mounted { _ = shell("umount \(readOnly)") } }
-            if !mounted { chmod(readOnly, 0o555) }
-            guard mounted || getuid() != 0 else {
-                // Root without the right to mount (a locked-down container) has no read-only directory to try.
-                print("skipped: running as root without permission to mount a read-only tmpfs")
-                return
-            }
+        try await Self.writeProtection.require()
+        let check = { (readOnly: String) async throws in
             let path = readOnly + "/state.db"
             let error = try #require(await openError(path))
             #expect(error.code == .cannotOpen || error.code == .readOnly)
             #expect(error.description.hasPrefix(path))
             #expect(!FileManager.default.fileExists(atPath: path))
         }
+        if getuid() == 0 {
+            try await withTmpfs(options: "ro,size=64k", check)
+        } else {
+            try await withTemporaryDirectory { directory in
+                chmod(directory, 0o555)
+                defer { chmod(directory, 0o755) }
+                try await check(directory)
+            }
+        }
     }
 
-    private func shell(_ command: String) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command + " 2>/dev/null"]
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+    /// Mounts a tmpfs with `options` on a fresh directory for `body`, and unmounts it afterwards.
+    private func withTmpfs(options: String, _ body: (String) async throws -> Void) async throws {
+        try await withTemporaryDirectory { directory in
+            let mountPoint = directory + "/mount"
+            try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+            let mounted = try await runProcess("mount", ["-t", "tmpfs", "-o", options, "tmpfs", mountPoint])
+            try #require(mounted.status == 0, "mount failed: \(mounted.standardError)")
+            do {
+                try await body(mountPoint)
+            } catch {
+                _ = try? await runProcess("umount", [mountPoint])
+                throw error
+            }
+            _ = try await runProcess("umount", [mountPoint])
+        }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import HermesCore
 import HermesStore
-import Subprocess
+import HermesTesting
 import Testing
 
 /// A fresh directory under the system's temporary directory, removed afterwards.
@@ -13,14 +13,10 @@ func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws 
 }
 
 /// Runs `python3 -c script args…` and returns its standard output; fails the test on a non-zero exit.
-/// It awaits the child without holding a thread of the test executor, which the suites running
-/// beside it need.
 @discardableResult
 func python(_ script: String, _ arguments: String..., sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
-    let result = try await Subprocess.run(
-        .name("python3"), arguments: Arguments(["-c", script] + arguments), output: .string(limit: 16 << 20),
-        error: .string(limit: 1 << 20))
-    #expect(result.terminationStatus.isSuccess, "python3 failed: \(result.standardError)", sourceLocation: sourceLocation)
+    let result = try await runProcess("python3", ["-c", script] + arguments)
+    #expect(result.status == 0, "python3 failed: \(result.standardError)", sourceLocation: sourceLocation)
     return result.standardOutput
 }
 

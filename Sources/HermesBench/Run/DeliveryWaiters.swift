@@ -1,10 +1,13 @@
+import HermesCore
 import HermesGateway
 import Synchronization
 
 /// Matches the gateway's delivery reports to the requests waiting for them, by update id,
 /// whichever comes first: a report that arrives before its request waits is kept for it.
+/// Waits time out on `clock`.
 final class DeliveryWaiters: Sendable {
     private let waiters = Mutex<[Int64: Waiter]>([:])
+    private let clock: any HermesClock
 
     private enum Waiter {
         case waiting(CheckedContinuation<PlatformDelivery?, Never>)
@@ -12,7 +15,19 @@ final class DeliveryWaiters: Sendable {
         case abandoned
     }
 
-    init() {}
+    init(clock: any HermesClock = ContinuousClock()) {
+        self.clock = clock
+    }
+
+    /// Requests waiting for their report now.
+    var waiting: Int {
+        waiters.withLock { waiters in
+            waiters.values.filter {
+                if case .waiting = $0 { return true }
+                return false
+            }.count
+        }
+    }
 
     /// The gateway's report of a reply delivered (or given up on).
     func delivered(_ delivery: PlatformDelivery) {
@@ -57,8 +72,9 @@ final class DeliveryWaiters: Sendable {
                     self.abandon(update)
                 }
             }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
+            let deadline = clock.now + timeout
+            group.addTask { [clock] in
+                try? await clock.sleep(until: deadline, tolerance: nil)
                 return nil
             }
             let first = await group.next() ?? nil

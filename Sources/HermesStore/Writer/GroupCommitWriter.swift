@@ -68,6 +68,13 @@ final class GroupCommitWriter: @unchecked Sendable {
         }
     }
 
+    /// Writes queued and not yet taken into a transaction.
+    var queuedWrites: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return queue.count
+    }
+
     /// Commits what is queued, refuses new writes, checkpoints the WAL and closes the connection.
     func close() async {
         await withUnsafeContinuation { continuation in

@@ -46,7 +46,7 @@ struct TerminalTool: Tool {
         let directory = context.resolve(arguments["workdir"]?.stringValue ?? ".")
         var options = PlatformOptions()
         options.processGroupID = 0
-        let watchdog = Watchdog()
+        let watchdog = Watchdog(clock: context.clock)
         let cap = outputCap
         let result: ExecutionResult<CappedOutput, SequenceOutput, CombinedErrorOutput>
         do {
@@ -85,15 +85,19 @@ struct TerminalTool: Tool {
     }
 }
 
-/// Kills a command's process group when it runs past its timeout or its turn is cancelled.
+/// Kills a command's process group when it runs past its timeout (on the session's clock) or
+/// its turn is cancelled.
 private final class Watchdog: Sendable {
     let finished = Atomic<Bool>(false)
     let timedOut = Atomic<Bool>(false)
+    let clock: any HermesClock
+
+    init(clock: any HermesClock) { self.clock = clock }
 
     func guardProcessGroup(_ group: pid_t, timeout: Duration) async {
         let cancelled: Bool
         do {
-            try await Task.sleep(for: timeout)
+            try await clock.sleep(until: clock.now + timeout, tolerance: nil)
             cancelled = false
         } catch {
             cancelled = true
