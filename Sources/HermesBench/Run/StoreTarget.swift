@@ -7,7 +7,9 @@ import Synchronization
 final class StoreTarget: BenchTarget {
     private let store: SQLiteSessionStore
     private let recorder: RunRecorder
-    private let created = Mutex<Set<String>>([])
+    /// Each session's creation, which every request of it awaits: a second request of a new
+    /// session must not append before the first one's `createSession` committed.
+    private let creations = Mutex<[String: Task<Void, any Error>]>([:])
 
     init(store: SQLiteSessionStore, recorder: RunRecorder) {
         self.store = store
@@ -17,9 +19,14 @@ final class StoreTarget: BenchTarget {
     func send(_ request: BenchRequest) async -> TurnOutcome {
         let session = SessionID(request.session)
         do {
-            if created.withLock({ $0.insert(request.session).inserted }) {
-                try await store.createSession(NewSession(id: session, source: "bench"))
+            let store = store
+            let creation = creations.withLock { creations in
+                if let existing = creations[request.session] { return existing }
+                let created = Task { try await store.createSession(NewSession(id: session, source: "bench")) }
+                creations[request.session] = created
+                return created
             }
+            try await creation.value
             let started = ContinuousClock.now
             try await store.append(
                 [.user(request.text), .assistant(String(request.text.reversed()))], to: session,
