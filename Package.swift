@@ -136,6 +136,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -158,8 +159,11 @@ let package = Package(
         ),
         .testTarget(name: "HermesCoreTests", dependencies: ["HermesCore"]),
         .testTarget(name: "HermesConfigTests", dependencies: ["HermesConfig", "HermesCore"]),
-        .testTarget(name: "HermesLLMTests", dependencies: ["HermesLLM", "HermesSimulators"]),
-        .testTarget(name: "HermesToolsTests", dependencies: ["HermesTools", "HermesSimulators", "HermesTesting"]),
+        .testTarget(
+            name: "HermesLLMTests",
+            dependencies: ["HermesLLM", "HermesSimulators", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(name: "HermesToolsTests", dependencies: ["HermesTools", "HermesCore", "HermesSimulators", "HermesTesting"]),
         .testTarget(name: "HermesSimulatorsTests", dependencies: ["HermesSimulators", "HermesConfig", "HermesCore"]),
         .testTarget(name: "HermesTelemetryTests", dependencies: ["HermesTelemetry"]),
         .testTarget(

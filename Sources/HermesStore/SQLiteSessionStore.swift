@@ -61,7 +61,12 @@ public final class SQLiteSessionStore: SessionStore, Service {
 
     /// Commits queued writes, then closes every connection. Later calls fail with `.closed`.
     public func close() async {
-        guard isClosed.withLock({ closed in defer { closed = true }; return !closed }) else { return }
+        guard
+            isClosed.withLock({ closed in
+                defer { closed = true }
+                return !closed
+            })
+        else { return }
         await writer.close()
         await readers.close()
     }

@@ -55,8 +55,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     }
 
     /// Turns an SQLite result code into an error with advice for people.
-    init(sqliteCode: Int32, message sqliteMessage: String, path: String, doing: String,
-         file: String = #fileID, line: Int = #line) {
+    init(
+        sqliteCode: Int32, message sqliteMessage: String, path: String, doing: String,
+        file: String = #fileID, line: Int = #line
+    ) {
         let cause = "\(sqliteMessage) (SQLite code \(sqliteCode) while running: \(doing.prefix(80)))"
         let (code, message): (Code, String) =
             switch sqliteCode & 0xFF {

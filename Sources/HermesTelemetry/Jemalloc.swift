@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CJemalloc
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Allocation figures from jemalloc, the process allocator of both executables.
 public struct AllocationSnapshot: Sendable, Hashable, Codable {

@@ -115,7 +115,9 @@ public func withChildProcess<T: Sendable>(
                 for try await line in execution.standardError.strings() { text += line + "\n" }
                 return text
             }
-            let child = ChildProcess(processIdentifier: execution.processIdentifier.value, lines: lines) { signal in try? execution.send(signal: Signal(rawValue: signal)) }
+            let child = ChildProcess(processIdentifier: execution.processIdentifier.value, lines: lines) { signal in
+                try? execution.send(signal: Signal(rawValue: signal))
+            }
             let value: T
             do {
                 value = try await body(child)

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import AsyncHTTPClient
 import HermesCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What a tool call may use beyond its arguments: the session's working directory and state, the
 /// tools' HTTP client and the clock of their timeouts. One context per session; cheap to copy.

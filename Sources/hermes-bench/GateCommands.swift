@@ -1,7 +1,7 @@
-import HermesCore
 import ArgumentParser
 import Foundation
 import HermesBench
+import HermesCore
 
 /// `hermes-bench gate --baseline FILE RUN...`: the runs against their baseline; exit 1 on a regression.
 struct GateCommand: ParsableCommand {
@@ -47,7 +47,9 @@ struct GateCommand: ParsableCommand {
             } catch {
                 fail("cannot write \(baseline): \(error.localizedDescription)")
             }
-            print("wrote \(baseline) from \(measured.runs.count) run\(measured.runs.count == 1 ? "" : "s") of \(measured.scenario.name) (commit \(measured.gitCommit ?? "unknown"))")
+            print(
+                "wrote \(baseline) from \(measured.runs.count) run\(measured.runs.count == 1 ? "" : "s") of \(measured.scenario.name) (commit \(measured.gitCommit ?? "unknown"))"
+            )
             return
         }
         guard FileManager.default.fileExists(atPath: baseline) else {
@@ -94,8 +96,9 @@ private func judge(baseline: Baseline, runs: Baseline, everyFigure: Bool, allowM
     if !mismatches.isEmpty {
         let list = mismatches.map { "  " + $0 }.joined(separator: "\n")
         if !allowMismatch {
-            fail("the runs were measured unlike the baseline, so their figures are not comparable:\n\(list)\n"
-                + "rerun under the same conditions, refresh the baseline (--update-baseline), or pass --allow-mismatch")
+            fail(
+                "the runs were measured unlike the baseline, so their figures are not comparable:\n\(list)\n"
+                    + "rerun under the same conditions, refresh the baseline (--update-baseline), or pass --allow-mismatch")
         }
         print("comparing anyway (--allow-mismatch):\n\(list)")
     }

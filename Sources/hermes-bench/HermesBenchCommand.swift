@@ -8,6 +8,9 @@ struct HermesBenchCommand: AsyncParsableCommand {
         commandName: "hermes-bench",
         abstract: "Load, latency and allocation benchmarks for the Hermes runtime.",
         version: HermesVersion.current,
-        subcommands: [RunCommand.self, ValidateCommand.self, ListCommand.self, SimCommand.self, MicroCommand.self, StoreCommand.self, GateCommand.self, CompareCommand.self, MergeCommand.self, ServeCommand.self]
+        subcommands: [
+            RunCommand.self, ValidateCommand.self, ListCommand.self, SimCommand.self, MicroCommand.self, StoreCommand.self, GateCommand.self,
+            CompareCommand.self, MergeCommand.self, ServeCommand.self,
+        ]
     )
 }

@@ -1,7 +1,7 @@
-import HermesCore
 import ArgumentParser
 import Foundation
 import HermesBench
+import HermesCore
 
 /// `hermes-bench merge LOG...`: interval logs from several generators, combined exactly.
 struct MergeCommand: ParsableCommand {

@@ -46,7 +46,9 @@ struct StoreCommand: AsyncParsableCommand {
         var json = false
 
         func validate() throws {
-            guard parsedWriters != nil else { throw ValidationError("--writers \(writers) must be positive integers separated by commas, e.g. 1,16,64") }
+            guard parsedWriters != nil else {
+                throw ValidationError("--writers \(writers) must be positive integers separated by commas, e.g. 1,16,64")
+            }
             guard messages > 0 else { throw ValidationError("--messages must be positive") }
             guard Duration(parsing: maxBatchDelay) != nil else {
                 throw ValidationError("--max-batch-delay \(maxBatchDelay) is not a duration; write e.g. 500us, 2ms or 0ms")

@@ -89,9 +89,10 @@ struct SessionsCommand: AsyncParsableCommand {
                 let matches = try await store.sessionIDs(withPrefix: prefix, limit: 5)
                 guard let id = matches.first, matches.count == 1 || matches.contains(SessionID(prefix)) else {
                     let list = matches.map(\.rawValue).joined(separator: ", ")
-                    Terminal.error(matches.isEmpty
-                        ? "hermes: no session \(prefix); `hermes sessions list` shows the ids\n"
-                        : "hermes: \(prefix) matches several sessions (\(list)); give more of the id\n")
+                    Terminal.error(
+                        matches.isEmpty
+                            ? "hermes: no session \(prefix); `hermes sessions list` shows the ids\n"
+                            : "hermes: \(prefix) matches several sessions (\(list)); give more of the id\n")
                     throw ExitCode(ExitStatus.failure.rawValue)
                 }
                 let exact = matches.contains(SessionID(prefix)) ? SessionID(prefix) : id

@@ -1,6 +1,6 @@
 import Foundation
-import HermesConfig
 import HermesAgent
+import HermesConfig
 import HermesCore
 import HermesSimulators
 import Testing
@@ -44,9 +44,18 @@ struct CompressionRunTests {
     }
 
     @Test(arguments: [
-        ("target: store\ncompression: {context_length: 8000}\nworkload: {model: closed, users: 1, duration: 1s}", 4, "needs target: agent or gateway"),
-        ("target: agent\ncompression: {threshold: 0.5}\nworkload: {model: closed, users: 1, duration: 1s}", 4, "compression.context_length is missing"),
-        ("target: agent\nworkload: {model: closed, users: 1, duration: 1s, sessions: 2, prefill: {sessions: 3, tokens: 10}}", 4, "more than workload.sessions"),
+        (
+            "target: store\ncompression: {context_length: 8000}\nworkload: {model: closed, users: 1, duration: 1s}", 4,
+            "needs target: agent or gateway"
+        ),
+        (
+            "target: agent\ncompression: {threshold: 0.5}\nworkload: {model: closed, users: 1, duration: 1s}", 4,
+            "compression.context_length is missing"
+        ),
+        (
+            "target: agent\nworkload: {model: closed, users: 1, duration: 1s, sessions: 2, prefill: {sessions: 3, tokens: 10}}", 4,
+            "more than workload.sessions"
+        ),
         ("target: agent\nllm: {summary_requests: {status: 200}}\nworkload: {model: closed, users: 1, duration: 1s}", 4, "it must be at least 400"),
     ])
     func mistakesAreRefused(yaml: String, line: Int, words: String) {

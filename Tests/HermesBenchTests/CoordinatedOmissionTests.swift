@@ -1,5 +1,5 @@
-import HermesCore
 import HermesConfig
+import HermesCore
 import Histogram
 import Synchronization
 import Testing

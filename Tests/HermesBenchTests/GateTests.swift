@@ -65,19 +65,23 @@ import Testing
     }
 
     @Test func timingFiguresNeedAShiftAndABound() {
-        let baseline = set(["turn.p50": [0.020, 0.021, 0.019, 0.020, 0.022], "throughput": [100, 101, 99, 100, 102], "error_rate": [0, 0, 0, 0, 0]], runs: 5)
+        let baseline = set(
+            ["turn.p50": [0.020, 0.021, 0.019, 0.020, 0.022], "throughput": [100, 101, 99, 100, 102], "error_rate": [0, 0, 0, 0, 0]], runs: 5)
         let rules = ["turn.p50": 0.1, "throughput": 0.1]
         let shifted = Gate().evaluate(
-            baseline: baseline, runs: set(["turn.p50": [0.030, 0.031, 0.029], "throughput": [70, 72, 71], "error_rate": [0, 0, 0]], runs: 3, rules: rules))
+            baseline: baseline,
+            runs: set(["turn.p50": [0.030, 0.031, 0.029], "throughput": [70, 72, 71], "error_rate": [0, 0, 0]], runs: 3, rules: rules))
         #expect(verdict(shifted, "turn.p50") == .regression)
         #expect(verdict(shifted, "throughput") == .regression, "lower throughput is the bad direction")
         // Past the bound in the median, but the runs overlap the baseline: too noisy to tell.
         let noisy = Gate().evaluate(
-            baseline: baseline, runs: set(["turn.p50": [0.019, 0.030, 0.031], "throughput": [100, 101, 99], "error_rate": [0, 0, 0]], runs: 3, rules: rules))
+            baseline: baseline,
+            runs: set(["turn.p50": [0.019, 0.030, 0.031], "throughput": [100, 101, 99], "error_rate": [0, 0, 0]], runs: 3, rules: rules))
         #expect(verdict(noisy, "turn.p50") == .inconclusive && !noisy.failed)
         // A real but small shift stays within the bound.
         let small = Gate().evaluate(
-            baseline: baseline, runs: set(["turn.p50": [0.0212, 0.0215, 0.0213], "throughput": [100, 101, 99], "error_rate": [0, 0, 0]], runs: 3, rules: rules))
+            baseline: baseline,
+            runs: set(["turn.p50": [0.0212, 0.0215, 0.0213], "throughput": [100, 101, 99], "error_rate": [0, 0, 0]], runs: 3, rules: rules))
         #expect(verdict(small, "turn.p50") == .pass && !small.failed)
     }
 

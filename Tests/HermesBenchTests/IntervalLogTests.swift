@@ -1,6 +1,6 @@
 import Foundation
-import Histogram
 import HermesTesting
+import Histogram
 import Testing
 
 @testable import HermesBench

@@ -1,7 +1,7 @@
 import Foundation
 import HermesConfig
-import Histogram
 import HermesTesting
+import Histogram
 import Testing
 
 @testable import HermesBench
@@ -114,7 +114,8 @@ import Testing
     }
 
     @Test func damagedLogsAreRefusedWithFileAndLine() throws {
-        let header = "#[Histogram log format version 1.3]\n\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"\n"
+        let header =
+            "#[Histogram log format version 1.3]\n\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"\n"
         #expect(throws: IntervalLogFile.ReadError.self) { try IntervalLogFile.parse(header + "0.000,1.000,2.0,@@@@\n", path: "x.hlog") }
         do {
             _ = try IntervalLogFile.parse(header + "0.000,1.000,2.0,HISTFAAAAB54nJNpmSzMwMDAyAABzFCaEUoz\n", path: "x.hlog")

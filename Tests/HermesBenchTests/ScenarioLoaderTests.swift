@@ -1,6 +1,6 @@
 import Foundation
-import HermesConfig
 import HermesBench
+import HermesConfig
 import HermesCore
 import HermesSimulators
 import Testing
@@ -81,33 +81,96 @@ import Testing
 
     /// Each mistake: the line it must be reported at, and words the message must contain.
     @Test(arguments: [
-        ("name: x\nabout: y\ntarget: gateway\nworkload: {model: open, phases: [{duration: 1s, rate: 10/s}]}\nthreshold: {}", 5, "unknown key \"threshold\" — did you mean \"thresholds\"?"),
-        ("name: x\nabout: y\ntarget: gateway\nworkload:\n  model: open\n  phases: [{duration: 10, rate: 10/s}]", 6, "\"10\" is not a duration — write a number with a unit"),
-        ("name: x\nabout: y\ntarget: gateway\nworkload:\n  model: open\n  phases: [{duration: 1s, rate: 10}]", 6, "\"10\" is not a rate — write events per unit of time: 200/s"),
+        (
+            "name: x\nabout: y\ntarget: gateway\nworkload: {model: open, phases: [{duration: 1s, rate: 10/s}]}\nthreshold: {}", 5,
+            "unknown key \"threshold\" — did you mean \"thresholds\"?"
+        ),
+        (
+            "name: x\nabout: y\ntarget: gateway\nworkload:\n  model: open\n  phases: [{duration: 10, rate: 10/s}]", 6,
+            "\"10\" is not a duration — write a number with a unit"
+        ),
+        (
+            "name: x\nabout: y\ntarget: gateway\nworkload:\n  model: open\n  phases: [{duration: 1s, rate: 10}]", 6,
+            "\"10\" is not a rate — write events per unit of time: 200/s"
+        ),
         ("name: x\nabout: y\ntarget: gateway\nworkload:\n  model: open\n  phases:\n    - {duration: 1s, rate: 0/s}", 7, "must be above 0/s"),
-        ("name: x\nabout: y\ntarget: gateway\nworkload:\n  model: open\n  phases: [{duration: 1s, rate: 2000000/s}]", 6, "more than one generator can schedule"),
-        ("name: x\nabout: y\ntarget: gateway\nllm:\n  reply_tokens: {min: 90, max: 10}\nworkload: {model: closed, users: 1, duration: 1s}", 5, "min (90) is above max (10); swap them"),
-        ("name: x\nabout: y\ntarget: gateway\nllm:\n  first_token: {median: 200ms, p99: 40ms}\nworkload: {model: closed, users: 1, duration: 1s}", 5, "p99 (40ms) is below the median (200ms)"),
-        ("name: x\nabout: y\ntarget: gateway\nllm:\n  tool_calls: [{tool: web_search, probability: 1.5}]\nworkload: {model: closed, users: 1, duration: 1s}", 5, "probability is 1.5; it must be between 0 and 1"),
-        ("name: x\nabout: y\ntarget: gateway\nllm:\n  errors: [{kind: timeout, rate: 0.1}]\nworkload: {model: closed, users: 1, duration: 1s}", 5, "kind: unknown kind \"timeout\"; write one of status, truncate"),
+        (
+            "name: x\nabout: y\ntarget: gateway\nworkload:\n  model: open\n  phases: [{duration: 1s, rate: 2000000/s}]", 6,
+            "more than one generator can schedule"
+        ),
+        (
+            "name: x\nabout: y\ntarget: gateway\nllm:\n  reply_tokens: {min: 90, max: 10}\nworkload: {model: closed, users: 1, duration: 1s}", 5,
+            "min (90) is above max (10); swap them"
+        ),
+        (
+            "name: x\nabout: y\ntarget: gateway\nllm:\n  first_token: {median: 200ms, p99: 40ms}\nworkload: {model: closed, users: 1, duration: 1s}",
+            5, "p99 (40ms) is below the median (200ms)"
+        ),
+        (
+            "name: x\nabout: y\ntarget: gateway\nllm:\n  tool_calls: [{tool: web_search, probability: 1.5}]\nworkload: {model: closed, users: 1, duration: 1s}",
+            5, "probability is 1.5; it must be between 0 and 1"
+        ),
+        (
+            "name: x\nabout: y\ntarget: gateway\nllm:\n  errors: [{kind: timeout, rate: 0.1}]\nworkload: {model: closed, users: 1, duration: 1s}", 5,
+            "kind: unknown kind \"timeout\"; write one of status, truncate"
+        ),
         ("name: x\nabout: y\ntarget: gateway\nworkload: {model: closed, users: 0, duration: 1s}", 4, "workload.users is 0; it must be at least 1"),
-        ("name: x\nabout: y\ntarget: gateway\nworkload:\n  model: closed\n  users: 5\n  duration: 1s\n  phases: []", 8, "workload.phases belongs to the open model"),
+        (
+            "name: x\nabout: y\ntarget: gateway\nworkload:\n  model: closed\n  users: 5\n  duration: 1s\n  phases: []", 8,
+            "workload.phases belongs to the open model"
+        ),
         ("name: x\nabout: y\ntarget: gateway\nworkload:\n  model: open", 5, "an open workload needs phases"),
-        ("name: x\nabout: y\ntarget: gateway\nworkload:\n  model: open\n  phases: [{duration: 1s, rate: 10/s}]\n  requests: 10", 7, "workload.requests belongs to the closed model"),
-        ("name: x\nabout: y\ntarget: lambda\nworkload: {model: closed, users: 1, duration: 1s}", 3, "target \"lambda\" is not one of agent, gateway, store"),
+        (
+            "name: x\nabout: y\ntarget: gateway\nworkload:\n  model: open\n  phases: [{duration: 1s, rate: 10/s}]\n  requests: 10", 7,
+            "workload.requests belongs to the closed model"
+        ),
+        (
+            "name: x\nabout: y\ntarget: lambda\nworkload: {model: closed, users: 1, duration: 1s}", 3,
+            "target \"lambda\" is not one of agent, gateway, store"
+        ),
         ("name: x\nabout: y\ntarget: {url: ftp://host}\nworkload: {model: closed, users: 1, duration: 1s}", 3, "must be http:// with a host"),
-        ("name: x\nabout: y\ntarget: agent\nworkload: {model: closed, users: 1, duration: 1s, via: telegram}", 4, "via: telegram needs target: gateway"),
-        ("name: x\nabout: y\ntarget: agent\nworkload: {model: closed, users: 1, duration: 1s}\nthresholds:\n  turn.p99: \"250ms\"", 6, "needs a comparison first"),
-        ("name: x\nabout: y\ntarget: agent\nworkload: {model: closed, users: 1, duration: 1s}\nthresholds:\n  turn.p98: \"< 1s\"", 6, "\"p98\" is not a statistic"),
-        ("name: x\nabout: y\ntarget: agent\nworkload: {model: closed, users: 1, duration: 1s}\nthresholds:\n  latency: \"< 1s\"", 6, "\"latency\" is not a figure"),
-        ("name: x\nabout: y\ntarget: agent\nworkload: {model: closed, users: 1, duration: 1s}\nthresholds:\n  error_rate: \"< 1s\"", 6, "\"1s\" is not a bound for this figure — write e.g. \"< 0.5%\""),
-        ("name: x\nabout: y\ntarget: agent\nworkload: {model: closed, users: 1, duration: 1s}\ngate:\n  turn.p99: \"10 percent\"", 6, "is not a relative change"),
-        ("name: Webhook Flood\nabout: y\ntarget: agent\nworkload: {model: closed, users: 1, duration: 1s}", 1, "must be lower-case letters, digits and dashes"),
+        (
+            "name: x\nabout: y\ntarget: agent\nworkload: {model: closed, users: 1, duration: 1s, via: telegram}", 4,
+            "via: telegram needs target: gateway"
+        ),
+        (
+            "name: x\nabout: y\ntarget: agent\nworkload: {model: closed, users: 1, duration: 1s}\nthresholds:\n  turn.p99: \"250ms\"", 6,
+            "needs a comparison first"
+        ),
+        (
+            "name: x\nabout: y\ntarget: agent\nworkload: {model: closed, users: 1, duration: 1s}\nthresholds:\n  turn.p98: \"< 1s\"", 6,
+            "\"p98\" is not a statistic"
+        ),
+        (
+            "name: x\nabout: y\ntarget: agent\nworkload: {model: closed, users: 1, duration: 1s}\nthresholds:\n  latency: \"< 1s\"", 6,
+            "\"latency\" is not a figure"
+        ),
+        (
+            "name: x\nabout: y\ntarget: agent\nworkload: {model: closed, users: 1, duration: 1s}\nthresholds:\n  error_rate: \"< 1s\"", 6,
+            "\"1s\" is not a bound for this figure — write e.g. \"< 0.5%\""
+        ),
+        (
+            "name: x\nabout: y\ntarget: agent\nworkload: {model: closed, users: 1, duration: 1s}\ngate:\n  turn.p99: \"10 percent\"", 6,
+            "is not a relative change"
+        ),
+        (
+            "name: Webhook Flood\nabout: y\ntarget: agent\nworkload: {model: closed, users: 1, duration: 1s}", 1,
+            "must be lower-case letters, digits and dashes"
+        ),
         ("about: y\ntarget: agent\nworkload: {model: closed, users: 1, duration: 1s}", 1, "\"name\" is missing"),
         ("name: x\nabout: y\ntarget: agent\nworkload:\n  model: closed\n   users: 1", 6, "not valid YAML"),
-        ("name: x\nabout: y\ntarget: agent\nseed: -1\nworkload: {model: closed, users: 1, duration: 1s}", 4, "seed must be a whole number of 0 or more"),
-        ("name: x\nabout: y\ntarget: agent\ngateway: {max_concurrent_turns: 8}\nworkload: {model: closed, users: 1, duration: 1s}", 4, "needs target: gateway"),
-        ("name: x\nabout: y\ntarget: gateway\ngateway:\n  max_concurrent_turns: 0\nworkload: {model: closed, users: 1, duration: 1s}", 5, "gateway.max_concurrent_turns"),
+        (
+            "name: x\nabout: y\ntarget: agent\nseed: -1\nworkload: {model: closed, users: 1, duration: 1s}", 4,
+            "seed must be a whole number of 0 or more"
+        ),
+        (
+            "name: x\nabout: y\ntarget: agent\ngateway: {max_concurrent_turns: 8}\nworkload: {model: closed, users: 1, duration: 1s}", 4,
+            "needs target: gateway"
+        ),
+        (
+            "name: x\nabout: y\ntarget: gateway\ngateway:\n  max_concurrent_turns: 0\nworkload: {model: closed, users: 1, duration: 1s}", 5,
+            "gateway.max_concurrent_turns"
+        ),
     ])
     func mistakesAreReportedAtTheirLine(yaml: String, line: Int, words: String) {
         #expect {
@@ -173,7 +236,8 @@ import Testing
             for rule in scenario.gate {
                 #expect(baseline.figures[rule.figure.description] != nil, "\(name): the baseline lacks \(rule.figure), which gate: names")
             }
-            #expect(Set(baseline.gate.map(\.figure)) == Set(scenario.gate.map(\.figure.description)), "\(name): gate rules changed since the baseline")
+            #expect(
+                Set(baseline.gate.map(\.figure)) == Set(scenario.gate.map(\.figure.description)), "\(name): gate rules changed since the baseline")
         }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import HermesConfig
 import HermesBench
+import HermesConfig
 import HermesCore
 import HermesTesting
 import Testing
@@ -98,8 +98,10 @@ struct StoreRunTests {
         #expect(metrics.contains(#"hermes_bench_latency_quantiles_seconds{scenario="tiny-storm",op="turn",quantile="0.99"}"#))
         #expect(metrics.contains(#"hermes_bench_requests_total{scenario="tiny-storm",outcome="completed"} 200"#))
         // Buckets never decrease (promtool 2.42 does not check this itself).
-        let commitBuckets = metrics.split(separator: "\n").filter { $0.hasPrefix(#"hermes_bench_latency_seconds_bucket{scenario="tiny-storm",op="store.commit""#) }
-            .compactMap { Int($0.split(separator: " ").last ?? "") }
+        let commitBuckets = metrics.split(separator: "\n").filter {
+            $0.hasPrefix(#"hermes_bench_latency_seconds_bucket{scenario="tiny-storm",op="store.commit""#)
+        }
+        .compactMap { Int($0.split(separator: " ").last ?? "") }
         #expect(commitBuckets.count == 19 && commitBuckets == commitBuckets.sorted())
         try await checkWithPromtool(result.directory + "/metrics.prom")
         try await checkAgainstSchema(result.directory + "/report.json")

@@ -9,7 +9,8 @@ import Testing
     @Test func promptTemplatesFillDottedKeysAsThePythonProjectDoes() {
         let payload: [String: JSONValue] = ["pull_request": ["title": "Faster", "number": 7], "labels": ["a", "b"]]
         #expect(
-            WebhookPrompt.render("PR #{pull_request.number}: {pull_request.title} [{event_type}] {missing.key}", payload: payload, event: "pr", route: "gh")
+            WebhookPrompt.render(
+                "PR #{pull_request.number}: {pull_request.title} [{event_type}] {missing.key}", payload: payload, event: "pr", route: "gh")
                 == "PR #7: Faster [pr] {missing.key}")
         #expect(WebhookPrompt.render("{labels}", payload: payload, event: "pr", route: "gh").contains("\"a\""))
         #expect(WebhookPrompt.render("", payload: payload, event: "push", route: "gh").hasPrefix("Webhook event 'push' on route 'gh':"))

@@ -36,20 +36,24 @@ struct RetryStateMachineTests {
         #expect(patient.attemptFailed(limited, unit: 0.7) == .fail)
     }
 
-    @Test("client errors and malformed responses are not retried", arguments: [
-        LLMError(.httpStatus, "bad", status: 400), LLMError(.httpStatus, "auth", status: 401),
-        LLMError(.malformedResponse, "x"), LLMError(.streamTruncated, "x"), LLMError(.invalidToolArguments, "x"),
-    ])
+    @Test(
+        "client errors and malformed responses are not retried",
+        arguments: [
+            LLMError(.httpStatus, "bad", status: 400), LLMError(.httpStatus, "auth", status: 401),
+            LLMError(.malformedResponse, "x"), LLMError(.streamTruncated, "x"), LLMError(.invalidToolArguments, "x"),
+        ])
     func notRetried(error: LLMError) {
         var machine = RetryStateMachine(policy: policy)
         machine.attemptStarted()
         #expect(machine.attemptFailed(error, unit: 0.5) == .fail)
     }
 
-    @Test("rate limits, server errors, timeouts and lost connections are retried", arguments: [
-        LLMError(.httpStatus, "x", status: 429), LLMError(.httpStatus, "x", status: 500),
-        LLMError(.httpStatus, "x", status: 408), LLMError(.timeout, "x"), LLMError(.connection, "x"),
-    ])
+    @Test(
+        "rate limits, server errors, timeouts and lost connections are retried",
+        arguments: [
+            LLMError(.httpStatus, "x", status: 429), LLMError(.httpStatus, "x", status: 500),
+            LLMError(.httpStatus, "x", status: 408), LLMError(.timeout, "x"), LLMError(.connection, "x"),
+        ])
     func retried(error: LLMError) {
         #expect(error.isRetryable)
     }

@@ -120,7 +120,8 @@ import Testing
         #expect(unknown?.source == .flag("--toolsets") && unknown?.message.contains("unknown toolset \"nope\"") == true)
         var window = SettingsFlags()
         window.contextLength = 10
-        #expect((#expect(throws: ConfigError.self) { try RuntimeSettings.resolve(flags: window, environment: [:]) })?.source == .flag("--context-length"))
+        #expect(
+            (#expect(throws: ConfigError.self) { try RuntimeSettings.resolve(flags: window, environment: [:]) })?.source == .flag("--context-length"))
         let variable = #expect(throws: ConfigError.self) {
             try RuntimeSettings.resolve(environment: ["HERMES_BASE_URL": "127.0.0.1:8000"])
         }

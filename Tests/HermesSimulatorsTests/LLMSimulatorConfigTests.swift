@@ -1,5 +1,5 @@
-import HermesCore
 import HermesConfig
+import HermesCore
 import HermesSimulators
 import Testing
 

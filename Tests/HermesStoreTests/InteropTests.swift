@@ -23,8 +23,9 @@ struct InteropTests {
             let ours = directory + "/ours.db"
             let theirs = directory + "/theirs.db"
             try await withSessionStore(at: ours) { _ in }
-            try await python("import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(open(sys.argv[2]).read()); c.commit()",
-                       theirs, try pythonSchemaSQLPath())
+            try await python(
+                "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(open(sys.argv[2]).read()); c.commit()",
+                theirs, try pythonSchemaSQLPath())
             let described = try await python(Self.describeSchema, ours)
             #expect(described.contains("messages_fts_trigram"))
             #expect(described == (try await python(Self.describeSchema, theirs)))
@@ -76,7 +77,8 @@ struct InteropTests {
                 #expect(try await store.search(SearchQuery("\"here are the results\"")).count == 1)
                 try await store.append([.user("and tomorrow?"), .assistant("Sunny as well.")], to: id)
             }
-            let check = try await python("""
+            let check = try await python(
+                """
                 import sqlite3, sys
                 c = sqlite3.connect(sys.argv[1])
                 rows = c.execute("SELECT role, content FROM messages WHERE session_id = ? AND active = 1 ORDER BY id", ("20260101_090000_python",)).fetchall()
@@ -97,7 +99,8 @@ struct InteropTests {
             try await withSessionStore(at: path) { store in
                 _ = try await store.compact(id, to: [.user("[summary] the weather was asked about"), .assistant("Noted.")])
             }
-            let check = try await python("""
+            let check = try await python(
+                """
                 import sqlite3, sys
                 c = sqlite3.connect(sys.argv[1])
                 triggers = [r[0] for r in c.execute("SELECT sql FROM sqlite_master WHERE name IN ('messages_fts_update', 'messages_fts_trigram_update')")]
@@ -118,7 +121,8 @@ struct InteropTests {
     func olderSchema() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory + "/state.db"
-            try await python("""
+            try await python(
+                """
                 import sqlite3, sys, time
                 sql = open(sys.argv[2]).read()
                 sql = sql.replace(",\\n    api_content TEXT", "").replace("    archived INTEGER NOT NULL DEFAULT 0,\\n", "")
@@ -134,7 +138,8 @@ struct InteropTests {
                 #expect(try await store.history(of: SessionID("old")).map(\.content) == ["from an old version"])
                 try await store.append([.assistant("and a reply from the new one")], to: SessionID("old"))
             }
-            let check = try await python("""
+            let check = try await python(
+                """
                 import sqlite3, sys
                 c = sqlite3.connect(sys.argv[1])
                 print("api_content" in [r[1] for r in c.execute("pragma table_info(messages)")],
@@ -150,10 +155,24 @@ struct InteropTests {
         try #require(Bundle.module.url(forResource: "Fixtures/python-state-v22", withExtension: "sql")).path
     }
 
+    /// What the Python script prints, under its own (snake_case) keys.
+    // swift-format-ignore: AlwaysUseLowerCamelCase
     struct PythonView: Decodable {
-        struct Session: Decodable { var id: String; var preview: String; var message_count: Int; var tool_call_count: Int }
-        struct Row: Decodable { var role: String; var tool_call_id: String?; var tool_call_name: String? }
-        struct Hit: Decodable { var session_id: String; var snippet: String }
+        struct Session: Decodable {
+            var id: String
+            var preview: String
+            var message_count: Int
+            var tool_call_count: Int
+        }
+        struct Row: Decodable {
+            var role: String
+            var tool_call_id: String?
+            var tool_call_name: String?
+        }
+        struct Hit: Decodable {
+            var session_id: String
+            var snippet: String
+        }
         var sessions: [Session]
         var history: [Row]
         var search: [Hit]

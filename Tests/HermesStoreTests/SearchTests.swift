@@ -1,6 +1,7 @@
 import HermesCore
-@testable import HermesStore
 import Testing
+
+@testable import HermesStore
 
 @Suite("Session store: full-text search", .timeLimit(.minutes(1)))
 struct SearchTests {

@@ -84,8 +84,9 @@ struct SessionStoreTests {
                     for index in 0..<10 {
                         group.addTask {
                             let target = index == 4 ? SessionID("missing") : known
-                            do { return (index, .success(try await store.append([.user("m\(index)")], to: target))) }
-                            catch { return (index, .failure(error)) }
+                            do { return (index, .success(try await store.append([.user("m\(index)")], to: target))) } catch {
+                                return (index, .failure(error))
+                            }
                         }
                     }
                     return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }

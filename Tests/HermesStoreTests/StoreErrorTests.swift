@@ -68,7 +68,8 @@ struct StoreErrorTests {
             try await withSessionStore(at: path) { store in
                 try await store.createSession(NewSession(id: SessionID("x"), source: "cli"))
             }
-            try await python("import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('update schema_version set version = 23'); c.commit()", path)
+            try await python(
+                "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('update schema_version set version = 23'); c.commit()", path)
             let before = contents(of: path)
             let error = try #require(await openError(path))
             #expect(error.code == .newerSchema)

@@ -28,4 +28,3 @@ func integrityCheck(_ path: String) async throws -> String {
 
 /// The bytes of a file, to show it was not changed.
 func contents(of path: String) -> Data? { FileManager.default.contents(atPath: path) }
-

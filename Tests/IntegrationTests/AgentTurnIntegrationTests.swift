@@ -1,6 +1,6 @@
 import HermesAgent
-import HermesCore
 import HermesConfig
+import HermesCore
 import HermesLLM
 import HermesSimulators
 import HermesTesting
@@ -10,7 +10,9 @@ import Testing
 
 @Suite("Agent turns against the LLM simulator over loopback", .timeLimit(.minutes(1)))
 struct AgentTurnIntegrationTests {
-    static func simulator(toolCalls: [LLMSimulatorConfig.ToolCallRule] = [], firstToken: Duration = .zero)
+    static func simulator(
+        toolCalls: [LLMSimulatorConfig.ToolCallRule] = [], firstToken: Duration = .zero
+    )
         -> LLMSimulator
     {
         var config = LLMSimulatorConfig()

@@ -1,6 +1,6 @@
 import Foundation
-import HermesConfig
 import HermesBench
+import HermesConfig
 import HermesTesting
 import Testing
 

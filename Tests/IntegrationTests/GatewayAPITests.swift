@@ -1,11 +1,11 @@
 import Foundation
-import HermesConfig
 import HermesAgent
+import HermesConfig
 import HermesCore
 import HermesGateway
 import HermesLLM
-import HermesSimulators
 import HermesRuntime
+import HermesSimulators
 import HermesStore
 import HermesTesting
 import NIOHTTP1
@@ -40,7 +40,6 @@ struct GatewayAPITests {
             }
         }
     }
-
 
     @Test("a streamed turn with a tool call: role chunk, text, tool progress, finish, [DONE]; all of it stored")
     func streamedTurnWithTools() async throws {
@@ -84,7 +83,8 @@ struct GatewayAPITests {
                 let session = try #require(first.headers["X-Hermes-Session-Id"].first)
                 #expect(session.hasPrefix("api-") && session.count == 20)
                 let reply = try JSONDecoder().decode(Completion.self, from: Data(first.body.utf8))
-                let next = #"{"messages":[{"role":"user","content":"hello"},{"role":"assistant","content":\#(jsonQuoted(reply.choices[0].message.content))},{"role":"user","content":"more"}]}"#
+                let next =
+                    #"{"messages":[{"role":"user","content":"hello"},{"role":"assistant","content":\#(jsonQuoted(reply.choices[0].message.content))},{"role":"user","content":"more"}]}"#
                 let second = try await gateway.send("/v1/chat/completions", body: next)
                 #expect(second.headers["X-Hermes-Session-Id"].first == session)
                 let stored = try await gateway.store.history(of: SessionID(session))

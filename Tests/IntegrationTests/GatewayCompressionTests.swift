@@ -1,6 +1,6 @@
 import Foundation
-import HermesConfig
 import HermesAgent
+import HermesConfig
 import HermesCore
 import HermesGateway
 import HermesLLM

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
-import HermesConfig
 import HermesAgent
+import HermesConfig
 import HermesCore
 import HermesGateway
 import HermesLLM
@@ -110,7 +110,9 @@ struct GatewayPlatformTests {
         try await llm.withServer { llmURL in
             try await withGateway(configuration(platform: "http://127.0.0.1:9"), model: simulatorModel(llmURL)) { gateway in
                 let body = #"{"pull_request":{"title":"Faster store"}}"#
-                let signature = "sha256=" + HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: Data("hook-secret".utf8)))
+                let signature =
+                    "sha256="
+                    + HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: Data("hook-secret".utf8)))
                     .map { String(format: "%02x", $0) }.joined()
                 let forged = try await gateway.send(
                     "/webhook/github", body: body,

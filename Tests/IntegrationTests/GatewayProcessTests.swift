@@ -9,7 +9,7 @@ import NIOHTTP1
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `hermes gateway` run as people run it: a real process, stopped with SIGTERM.
@@ -23,51 +23,54 @@ struct GatewayProcessTests {
         let platform = PlatformSimulator()
         let directory = NSTemporaryDirectory() + "hermes-gateway-process-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try await platform.withServer { platformURL in try await simulator.withServer { llm in
-            let (statuses, status, errors) = try await withChildProcess(
-                Executables.hermes, ["gateway", "--port", "0", "--db", directory + "/state.db"],
-                environment: [
-                    "HERMES_BASE_URL": llm, "API_SERVER_KEY": "k", "TELEGRAM_BOT_TOKEN": "1:t",
-                    "TELEGRAM_API_BASE_URL": platformURL,
-                ]
-            ) { gateway in
-            let baseURL = try await gateway.listeningURL()
-            #expect(baseURL.hasPrefix("http://127.0.0.1:"))
-            // One connection per request: the shared client's pool (8 per host) would queue them.
-            var clientConfiguration = HTTPClient.Configuration()
-            clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
-            let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfiguration)
-            defer { _ = client.shutdown() }
-            return try await withThrowingTaskGroup(of: Int.self) { group in
-                for index in 0..<50 {
-                    group.addTask {
-                        var request = HTTPClientRequest(url: baseURL + "/v1/chat/completions")
-                        request.method = .POST
-                        request.headers.add(name: "Authorization", value: "Bearer k")
-                        request.headers.add(name: "X-Hermes-Session-Id", value: "inflight-\(index)")
-                        request.body = .bytes(ByteBuffer(string: #"{"messages":[{"role":"user","content":"turn \#(index)"}]}"#))
-                        let response = try await client.execute(request, timeout: .seconds(60))
-                        _ = try await response.body.collect(upTo: 1 << 20)
-                        return Int(response.status.code)
+        try await platform.withServer { platformURL in
+            try await simulator.withServer { llm in
+                let (statuses, status, errors) = try await withChildProcess(
+                    Executables.hermes, ["gateway", "--port", "0", "--db", directory + "/state.db"],
+                    environment: [
+                        "HERMES_BASE_URL": llm, "API_SERVER_KEY": "k", "TELEGRAM_BOT_TOKEN": "1:t",
+                        "TELEGRAM_API_BASE_URL": platformURL,
+                    ]
+                ) { gateway in
+                    let baseURL = try await gateway.listeningURL()
+                    #expect(baseURL.hasPrefix("http://127.0.0.1:"))
+                    // One connection per request: the shared client's pool (8 per host) would queue them.
+                    var clientConfiguration = HTTPClient.Configuration()
+                    clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+                    let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfiguration)
+                    defer { _ = client.shutdown() }
+                    return try await withThrowingTaskGroup(of: Int.self) { group in
+                        for index in 0..<50 {
+                            group.addTask {
+                                var request = HTTPClientRequest(url: baseURL + "/v1/chat/completions")
+                                request.method = .POST
+                                request.headers.add(name: "Authorization", value: "Bearer k")
+                                request.headers.add(name: "X-Hermes-Session-Id", value: "inflight-\(index)")
+                                request.body = .bytes(ByteBuffer(string: #"{"messages":[{"role":"user","content":"turn \#(index)"}]}"#))
+                                let response = try await client.execute(request, timeout: .seconds(60))
+                                _ = try await response.body.collect(upTo: 1 << 20)
+                                return Int(response.status.code)
+                            }
+                        }
+                        for chat in 100..<110 {
+                            var update = HTTPClientRequest(url: baseURL + "/webhook/telegram")
+                            update.method = .POST
+                            update.body = .bytes(
+                                ByteBuffer(string: #"{"update_id":\#(chat),"message":{"message_id":1,"chat":{"id":\#(chat)},"text":"hi"}}"#))
+                            let response = try await client.execute(update, timeout: .seconds(10))
+                            #expect(response.status.code == 200)
+                        }
+                        // Every turn is waiting for its model reply: now stop the gateway.
+                        await simulator.waitForRequests(60)
+                        gateway.signal(SIGTERM)
+                        return try await group.reduce(into: []) { $0.append($1) }
                     }
                 }
-                for chat in 100..<110 {
-                    var update = HTTPClientRequest(url: baseURL + "/webhook/telegram")
-                    update.method = .POST
-                    update.body = .bytes(ByteBuffer(string: #"{"update_id":\#(chat),"message":{"message_id":1,"chat":{"id":\#(chat)},"text":"hi"}}"#))
-                    let response = try await client.execute(update, timeout: .seconds(10))
-                    #expect(response.status.code == 200)
-                }
-                // Every turn is waiting for its model reply: now stop the gateway.
-                await simulator.waitForRequests(60)
-                gateway.signal(SIGTERM)
-                return try await group.reduce(into: []) { $0.append($1) }
+                #expect(statuses == Array(repeating: 200, count: 50))
+                #expect(status == 0, "stderr: \(errors)")
+                #expect(Set(platform.calls().map(\.chatID)) == Set(100..<110), "every Telegram reply was delivered")
             }
-            }
-            #expect(statuses == Array(repeating: 200, count: 50))
-            #expect(status == 0, "stderr: \(errors)")
-            #expect(Set(platform.calls().map(\.chatID)) == Set(100..<110), "every Telegram reply was delivered")
-        } }
+        }
         try await withSessionStore(at: directory + "/state.db") { store in
             for index in 0..<50 {
                 let history = try await store.history(of: SessionID("inflight-\(index)"))

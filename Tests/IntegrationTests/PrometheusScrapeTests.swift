@@ -8,7 +8,7 @@ import NIOHTTP1
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `hermes-bench serve` scraped by a real Prometheus server (Debian's `prometheus`) while
@@ -37,11 +37,11 @@ struct PrometheusScrapeTests {
             let scrapeTarget = try #require(URL(string: metricsURL)).port.map { "127.0.0.1:\($0)" }
             let prometheusPort = try freeLoopbackPort()
             try """
-                global: {scrape_interval: 1s, scrape_timeout: 1s}
-                scrape_configs:
-                  - job_name: hermes-bench
-                    static_configs: [{targets: ["\(try #require(scrapeTarget))"]}]
-                """.write(toFile: directory + "/prometheus.yml", atomically: true, encoding: .utf8)
+            global: {scrape_interval: 1s, scrape_timeout: 1s}
+            scrape_configs:
+              - job_name: hermes-bench
+                static_configs: [{targets: ["\(try #require(scrapeTarget))"]}]
+            """.write(toFile: directory + "/prometheus.yml", atomically: true, encoding: .utf8)
             let arguments = [
                 "--config.file=\(directory)/prometheus.yml", "--storage.tsdb.path=\(directory)/tsdb",
                 "--web.listen-address=127.0.0.1:\(prometheusPort)", "--log.level=warn",

@@ -31,10 +31,10 @@ struct SameAssemblyTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let config = directory + "/config.yaml"
         try """
-            agent: {max_iterations: 12, system_prompt: "You are the assembly check."}
-            limits: {max_concurrent_turns: 8, agent_cache_size: 4}
-            compression: {context_length: 64000}
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        agent: {max_iterations: 12, system_prompt: "You are the assembly check."}
+        limits: {max_concurrent_turns: 8, agent_cache_size: 4}
+        compression: {context_length: 64000}
+        """.write(toFile: config, atomically: true, encoding: .utf8)
 
         let inProcess = try await observe { llm, key in
             var flags = SettingsFlags()
@@ -108,8 +108,9 @@ struct SameAssemblyTests {
         #expect(answer.status == .ok)
         let scrape = try await HTTPClient.shared.execute(HTTPClientRequest(url: baseURL + "/metrics"), timeout: .seconds(30))
         let text = String(buffer: try await scrape.body.collect(upTo: 1 << 20))
-        return Set(text.split(separator: "\n").compactMap { line in
-            line.hasPrefix("# TYPE ") ? line.split(separator: " ").dropFirst(2).first.map(String.init) : nil
-        })
+        return Set(
+            text.split(separator: "\n").compactMap { line in
+                line.hasPrefix("# TYPE ") ? line.split(separator: " ").dropFirst(2).first.map(String.init) : nil
+            })
     }
 }

@@ -27,10 +27,12 @@ struct SessionsCommandTests {
             let id = SessionID("20261125_101500_a1b2c3")
             try await store.createSession(NewSession(id: id, source: "cli", model: "sim-1", startedAt: 1_764_065_700))
             try await store.append(
-                [.user("Where is the deploy script?"),
-                 .assistant(nil, toolCalls: [ToolCall(id: "c1", name: "search_files", arguments: #"{"pattern":"deploy"}"#)]),
-                 .tool(callID: "c1", name: "search_files", content: "scripts/deploy.sh"),
-                 .assistant("It is scripts/deploy.sh.")],
+                [
+                    .user("Where is the deploy script?"),
+                    .assistant(nil, toolCalls: [ToolCall(id: "c1", name: "search_files", arguments: #"{"pattern":"deploy"}"#)]),
+                    .tool(callID: "c1", name: "search_files", content: "scripts/deploy.sh"),
+                    .assistant("It is scripts/deploy.sh."),
+                ],
                 to: id)
             try await store.createSession(NewSession(id: SessionID("20261125_111500_ffffff"), source: "telegram"))
         }

@@ -86,7 +86,9 @@ public struct ContextCompressor: Sendable {
     /// Compresses `history` (without the system prompt); nil when there is nothing to compress.
     /// With `summariesAllowed` false (a failure's cooldown) the middle is dropped at once.
     /// `model` names the model for the summary call when the settings name none.
-    public func compress(_ history: [Message], summariesAllowed: Bool = true, model modelName: String? = nil) async
+    public func compress(
+        _ history: [Message], summariesAllowed: Bool = true, model modelName: String? = nil
+    ) async
         -> Compaction?
     {
         let started = ContinuousClock.now

@@ -155,7 +155,9 @@ public struct Baseline: Codable, Sendable {
         }
         guard probe.schemaVersion == 1 else {
             throw InputError(
-                description: "\(path): schema version \(probe.schemaVersion.map(String.init) ?? "missing"); this hermes-bench reads version 1 — rerun the scenario, or refresh the baseline with --update-baseline")
+                description:
+                    "\(path): schema version \(probe.schemaVersion.map(String.init) ?? "missing"); this hermes-bench reads version 1 — rerun the scenario, or refresh the baseline with --update-baseline"
+            )
         }
         do {
             if probe.figures != nil { return .baseline(try ReportJSON.decoder.decode(Baseline.self, from: data)) }

@@ -87,10 +87,11 @@ public struct Gate: Sendable {
     /// every operation both measured.
     static func mainFigures(baseline: Baseline, runs: Baseline) -> [String] {
         let scalars = ["allocs_per_turn", "bytes_per_turn", "throughput", "error_rate", "goodput"]
-        let operations = Set(runs.figures.keys.compactMap { name -> String? in
-            guard case .latency(let operation, .p50)? = Figure(name: name) else { return nil }
-            return operation
-        })
+        let operations = Set(
+            runs.figures.keys.compactMap { name -> String? in
+                guard case .latency(let operation, .p50)? = Figure(name: name) else { return nil }
+                return operation
+            })
         let order = RunSummary.order
         let sorted = order.filter { operations.contains($0) } + operations.subtracting(order).sorted()
         return (scalars + sorted.flatMap { ["\($0).p50", "\($0).p99"] })
@@ -120,7 +121,8 @@ public struct Gate: Sendable {
             return line
         }
         guard old.count >= minimumRepeats, new.count >= minimumRepeats else {
-            line.note = "a timing figure needs \(minimumRepeats) runs on each side (run --repeat \(minimumRepeats)); has \(old.count) and \(new.count)"
+            line.note =
+                "a timing figure needs \(minimumRepeats) runs on each side (run --repeat \(minimumRepeats)); has \(old.count) and \(new.count)"
             return line
         }
         let (bad, good) = figure.higherIsBetter ? (old, new) : (new, old)

@@ -52,7 +52,8 @@ struct IntervalLog: Sendable {
     /// The file name for `operation`: characters a file name should not hold become `_`.
     static func fileName(for operation: String) -> String {
         let safe = operation.unicodeScalars.map { scalar -> Character in
-            let kept = ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+            let kept =
+                ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
                 || ".-_".unicodeScalars.contains(scalar)
             return kept ? Character(scalar) : "_"
         }

@@ -95,7 +95,9 @@ public struct LogMerge: Sendable {
             entry.histogram.add(interval.histogram)
             slots[index] = entry
         }
-        let intervals = slots.sorted { $0.key < $1.key }.map { (start: Double($0.key) * slot, length: $0.value.length, histogram: $0.value.histogram) }
+        let intervals = slots.sorted { $0.key < $1.key }.map {
+            (start: Double($0.key) * slot, length: $0.value.length, histogram: $0.value.histogram)
+        }
         return Operation(name: name, files: files.map(\.path), total: total, intervals: intervals, startTime: startTime)
     }
 
@@ -130,7 +132,9 @@ public struct LogMerge: Sendable {
                 log.append(interval.histogram, from: .seconds(interval.start), to: .seconds(interval.start + interval.length))
             }
             try Data(log.text(startedAt: Date(timeIntervalSince1970: operation.startTime)).utf8)
-                .write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent(IntervalLog.fileName(for: operation.name))), options: .atomic)
+                .write(
+                    to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent(IntervalLog.fileName(for: operation.name))),
+                    options: .atomic)
         }
         try ReportJSON.encoder.encode(report)
             .write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent("merged.json")), options: .atomic)

@@ -4,8 +4,8 @@ import HermesConfig
 import HermesCore
 import HermesLLM
 import HermesRuntime
-import HermesStore
 import HermesSimulators
+import HermesStore
 import HermesTelemetry
 import HermesTools
 import Histogram

@@ -34,7 +34,8 @@ enum MetricsText {
         }
 
         family("hermes_bench_run_info", "gauge", "The run these figures belong to (always 1): its state, start and commit.")
-        out += "hermes_bench_run_info{\(scenario),state=\"\(running ? "running" : "finished")\",started_at=\"\(escape(report.startedAt))\","
+        out +=
+            "hermes_bench_run_info{\(scenario),state=\"\(running ? "running" : "finished")\",started_at=\"\(escape(report.startedAt))\","
             + "commit=\"\(escape(report.gitCommit ?? "unknown"))\"} 1\n"
         family("hermes_bench_latency_seconds", "histogram", "Latency of each operation of the run (turn from its intended start).")
         for operation in operations {

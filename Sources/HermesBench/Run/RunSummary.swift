@@ -16,7 +16,8 @@ public enum RunSummary {
         for name in operations {
             guard let summary = latency[name] else { continue }
             lines.append(
-                "| \(name) | \(summary.count) | \(ms(summary.p50)) | \(ms(summary.p90)) | \(ms(summary.p99)) | \(ms(summary.p999)) | \(ms(summary.max)) |")
+                "| \(name) | \(summary.count) | \(ms(summary.p50)) | \(ms(summary.p90)) | \(ms(summary.p99)) | \(ms(summary.p999)) | \(ms(summary.max)) |"
+            )
         }
         return lines.joined(separator: "\n")
     }
@@ -25,7 +26,8 @@ public enum RunSummary {
     public static func thresholds(_ report: RunReport) -> String {
         report.thresholds.map { result in
             let value = result.value.map { String(format: "%.6g", $0) } ?? "not measured"
-            return "\(result.passed ? "pass" : "FAIL")  \(result.figure) \(result.comparison) \(String(format: "%.6g", result.bound)) (measured \(value))"
+            return
+                "\(result.passed ? "pass" : "FAIL")  \(result.figure) \(result.comparison) \(String(format: "%.6g", result.bound)) (measured \(value))"
         }.joined(separator: "\n")
     }
 
@@ -50,7 +52,8 @@ public enum RunSummary {
 
             """
         if let allocations = report.allocations {
-            text += "\nAllocations: \(String(format: "%.0f", allocations.perTurn)) malloc calls and \(String(format: "%.0f", allocations.bytesPerTurn)) bytes per turn"
+            text +=
+                "\nAllocations: \(String(format: "%.0f", allocations.perTurn)) malloc calls and \(String(format: "%.0f", allocations.bytesPerTurn)) bytes per turn"
             if allocations.phases.count > 1 {
                 let phases = allocations.phases.map { phase in
                     "phase \(phase.phase) \(phase.perTurn.map { String(format: "%.0f", $0) } ?? "-")"
@@ -60,11 +63,13 @@ public enum RunSummary {
             text += "; \(megabytes(allocations.residentBytesAfter)) resident at the end.\n"
         }
         if let process = report.process {
-            text += "Process: \(String(format: "%.2f", process.cpuUserSeconds)) s user and \(String(format: "%.2f", process.cpuSystemSeconds)) s system CPU, "
+            text +=
+                "Process: \(String(format: "%.2f", process.cpuUserSeconds)) s user and \(String(format: "%.2f", process.cpuSystemSeconds)) s system CPU, "
                 + "peak RSS \(megabytes(process.peakResidentBytes)), \(process.threads) threads, \(process.openDescriptors) open descriptors.\n"
         }
         if let store = report.store {
-            text += "Store: \(store.messages) messages in \(store.transactions) transactions (mean batch \(String(format: "%.1f", store.meanBatchSize)) writes, "
+            text +=
+                "Store: \(store.messages) messages in \(store.transactions) transactions (mean batch \(String(format: "%.1f", store.meanBatchSize)) writes, "
                 + "largest \(store.largestBatch), \(store.failedTransactions) failed); database \(megabytes(store.databaseBytes)), WAL \(megabytes(store.walBytes)).\n"
         }
         if let note = generatorNote(report) { text += "\n" + note + "\n" }

@@ -160,7 +160,8 @@ extension ScenarioRunner {
         guard let client = LoadClient(baseURL: url) else {
             throw ScenarioError(
                 file: scenario.file, line: 0,
-                "the target \(url) is not http://HOST[:PORT]: hermes-bench speaks plain HTTP/1.1 (TLS would be measured too); use the server's plain HTTP address")
+                "the target \(url) is not http://HOST[:PORT]: hermes-bench speaks plain HTTP/1.1 (TLS would be measured too); use the server's plain HTTP address"
+            )
         }
         do {
             let result = try await body(client)

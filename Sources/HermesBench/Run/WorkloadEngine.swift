@@ -148,7 +148,8 @@ public struct RunProgress: Sendable {
     public var line: String {
         let due = due.map { " of \($0) due" } ?? ""
         let p99 = turnP99.map { $0.shortDescription } ?? "-"
-        return "\(Int(elapsed.seconds))s/\(Int(total.seconds.rounded()))s  answered \(requests)\(due)  completed \(completed)  failed \(failed)  turn p99 \(p99)"
+        return
+            "\(Int(elapsed.seconds))s/\(Int(total.seconds.rounded()))s  answered \(requests)\(due)  completed \(completed)  failed \(failed)  turn p99 \(p99)"
     }
 }
 

@@ -218,7 +218,10 @@ public enum Figure: Sendable, Hashable, CustomStringConvertible {
 public struct Threshold: Sendable, Hashable {
     /// How the figure compares with the bound.
     public enum Comparison: String, Sendable, Hashable, CaseIterable {
-        case lessThan = "<", atMost = "<=", greaterThan = ">", atLeast = ">="
+        case lessThan = "<"
+        case atMost = "<="
+        case greaterThan = ">"
+        case atLeast = ">="
 
         /// Whether `value` is within `bound`.
         public func holds(_ value: Double, _ bound: Double) -> Bool {

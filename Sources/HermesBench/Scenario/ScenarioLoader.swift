@@ -103,7 +103,9 @@ struct ScenarioParser {
         let workload = try self.workload(try required("workload", "{model: open, phases: [{duration: 10s, rate: 100/s}]}"))
         if target == .process, case .open = workload.model {
             throw reader.error(
-                top["workload"], "target: process starts the gateway for each request and needs the closed model, e.g. {model: closed, users: 1, requests: 10, duration: 5m}")
+                top["workload"],
+                "target: process starts the gateway for each request and needs the closed model, e.g. {model: closed, users: 1, requests: 10, duration: 5m}"
+            )
         }
         if workload.channel == .telegram, target != .gateway {
             throw reader.error(top["workload"], "workload.via: telegram needs target: gateway (only the in-process gateway has a platform simulator)")

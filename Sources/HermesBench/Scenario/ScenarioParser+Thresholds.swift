@@ -15,10 +15,12 @@ extension ScenarioParser {
             let figure = try self.figure(key, in: "thresholds")
             let text = try reader.string(value, at: "thresholds.\(key.string ?? "")")
             let trimmed = text.trimmingCharacters(in: .whitespaces)
-            guard let comparison = Threshold.Comparison.allCases.sorted(by: { $0.rawValue.count > $1.rawValue.count })
-                .first(where: { trimmed.hasPrefix($0.rawValue) })
+            guard
+                let comparison = Threshold.Comparison.allCases.sorted(by: { $0.rawValue.count > $1.rawValue.count })
+                    .first(where: { trimmed.hasPrefix($0.rawValue) })
             else {
-                throw reader.error(value, "thresholds.\(figure): \"\(text)\" needs a comparison first: <, <=, > or >=, e.g. \"< \(example(for: figure))\"")
+                throw reader.error(
+                    value, "thresholds.\(figure): \"\(text)\" needs a comparison first: <, <=, > or >=, e.g. \"< \(example(for: figure))\"")
             }
             let bound = try self.value(String(trimmed.dropFirst(comparison.rawValue.count)), of: figure, node: value, in: "thresholds")
             result.append(Threshold(figure: figure, comparison: comparison, bound: bound, line: value.mark?.line ?? 0))
@@ -47,11 +49,15 @@ extension ScenarioParser {
         if let figure = Figure(name: name) { return figure }
         if let dot = name.lastIndex(of: "."), Figure.isOperation(String(name[..<dot])) {
             let statisticName = String(name[name.index(after: dot)...])
-            throw reader.error(key, "\(section).\(name): \"\(statisticName)\" is not a statistic — use one of \(Figure.Statistic.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw reader.error(
+                key,
+                "\(section).\(name): \"\(statisticName)\" is not a statistic — use one of \(Figure.Statistic.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         throw reader.error(
             key,
-            "\(section): \"\(name)\" is not a figure — use OPERATION.STATISTIC (operations: \(Figure.operations.joined(separator: ", ")), tool.NAME; e.g. turn.p99) or error_rate, allocs_per_turn, bytes_per_turn, throughput, goodput, late_start_rate, heap_growth")
+            "\(section): \"\(name)\" is not a figure — use OPERATION.STATISTIC (operations: \(Figure.operations.joined(separator: ", ")), tool.NAME; e.g. turn.p99) or error_rate, allocs_per_turn, bytes_per_turn, throughput, goodput, late_start_rate, heap_growth"
+        )
     }
 
     /// A bound in the figure's base unit.

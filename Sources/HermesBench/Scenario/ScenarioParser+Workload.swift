@@ -40,7 +40,8 @@ extension ScenarioParser {
             model = .open(phases: phases, arrivals: arrivals)
         case "closed":
             for key in ["phases", "arrivals"] where members[key] != nil {
-                throw reader.error(members[key], "workload.\(key) belongs to the open model; a closed workload is set by users, duration and think_time")
+                throw reader.error(
+                    members[key], "workload.\(key) belongs to the open model; a closed workload is set by users, duration and think_time")
             }
             guard let usersNode = members["users"], let durationNode = members["duration"] else {
                 throw reader.error(node, "a closed workload needs users and duration, e.g. users: 50, duration: 30s")
@@ -75,9 +76,10 @@ extension ScenarioParser {
             }
             channel = parsed
         }
-        let sessions = try members["sessions"].map { node throws(ScenarioError) in
-            try reader.int(node, at: "workload.sessions", atLeast: 1)
-        } ?? 100
+        let sessions =
+            try members["sessions"].map { node throws(ScenarioError) in
+                try reader.int(node, at: "workload.sessions", atLeast: 1)
+            } ?? 100
         var prefill: Workload.Prefill?
         if let node = members["prefill"] {
             let fields = try reader.mapping(node, at: "workload.prefill", allowed: ["sessions", "tokens"])
@@ -89,7 +91,8 @@ extension ScenarioParser {
                 tokens: try reader.int(tokens, at: "workload.prefill.tokens", atLeast: 1))
             if let prefill, prefill.sessions > sessions {
                 throw reader.error(
-                    count, "workload.prefill.sessions (\(prefill.sessions)) is more than workload.sessions (\(sessions)); prefill at most \(sessions)")
+                    count, "workload.prefill.sessions (\(prefill.sessions)) is more than workload.sessions (\(sessions)); prefill at most \(sessions)"
+                )
             }
         }
         return Workload(

@@ -76,13 +76,15 @@ struct SignedWebhookRoutes: Sendable {
         do throws(GatewayError) {
             let turn = try runner.admit(request)
             let logger = logger
-            guard background.submit({
-                do {
-                    _ = try await turn.run()
-                } catch {
-                    logger.warning("webhook turn failed", metadata: ["route": "\(name)", "error": "\(error)"])
-                }
-            }) else {
+            guard
+                background.submit({
+                    do {
+                        _ = try await turn.run()
+                    } catch {
+                        logger.warning("webhook turn failed", metadata: ["route": "\(name)", "error": "\(error)"])
+                    }
+                })
+            else {
                 throw GatewayError(.shuttingDown, "the gateway is shutting down; retry later")
             }
         } catch {

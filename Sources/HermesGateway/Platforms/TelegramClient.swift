@@ -51,7 +51,8 @@ struct TelegramClient: Sendable {
         let reply = try? JSONDecoder().decode(Reply.self, from: Data(buffer: data))
         guard response.status == .ok, let reply, reply.ok else {
             throw Failure(
-                description: "Telegram \(method) answered \(response.status.code): \(reply?.description ?? String(buffer: data).prefix(200).description)")
+                description:
+                    "Telegram \(method) answered \(response.status.code): \(reply?.description ?? String(buffer: data).prefix(200).description)")
         }
         return reply
     }

@@ -3,7 +3,6 @@ import Foundation
 import HTTPTypes
 import HermesAgent
 import HermesCore
-import HermesLLM
 import HermesStore
 import Hummingbird
 import Logging
@@ -72,7 +71,7 @@ struct TelegramRoutes: Sendable {
         do throws(GatewayError) {
             let turn = try runner.admit(request)
             job = { await deliver(turn, to: message, client: client, delivery) }
-        } catch where error.code == .queueFull {
+        } catch  where error.code == .queueFull {
             job = {
                 var delivery = delivery
                 do {

@@ -39,7 +39,8 @@ extension LLMSimulator {
     }
 
     private func completionJSON(plan: ReplyPlan, id: String) -> String {
-        let content = plan.tokens.isEmpty || !plan.toolCalls.isEmpty && behavior.config.replyText == nil
+        let content =
+            plan.tokens.isEmpty || !plan.toolCalls.isEmpty && behavior.config.replyText == nil
             ? "null" : jsonQuoted(plan.text)
         var message = #"{"role":"assistant","content":\#(content)"#
         if !plan.toolCalls.isEmpty {
@@ -51,7 +52,8 @@ extension LLMSimulator {
         message += "}"
         let finish = plan.toolCalls.isEmpty ? "stop" : "tool_calls"
         let completionTokens = plan.toolCalls.isEmpty ? plan.tokens.count : 0
-        return #"{"id":"\#(id)","object":"chat.completion","created":\#(Int(Date().timeIntervalSince1970)),"model":\#(jsonQuoted(behavior.config.model)),"choices":[{"index":0,"message":\#(message),"finish_reason":"\#(finish)"}],"usage":\#(usageJSON(plan: plan, completionTokens: completionTokens))}"#
+        return
+            #"{"id":"\#(id)","object":"chat.completion","created":\#(Int(Date().timeIntervalSince1970)),"model":\#(jsonQuoted(behavior.config.model)),"choices":[{"index":0,"message":\#(message),"finish_reason":"\#(finish)"}],"usage":\#(usageJSON(plan: plan, completionTokens: completionTokens))}"#
     }
 
     private func usageJSON(plan: ReplyPlan, completionTokens: Int) -> String {
@@ -100,16 +102,20 @@ extension LLMSimulator {
                 // Split the arguments so the client has to assemble them across chunks.
                 let arguments = call.arguments
                 let middle = arguments.index(arguments.startIndex, offsetBy: arguments.count / 2)
-                tail += prefix
+                tail +=
+                    prefix
                     + #"{"tool_calls":[{"index":\#(index),"id":\#(jsonQuoted(call.id)),"type":"function","function":{"name":\#(jsonQuoted(call.name)),"arguments":\#(jsonQuoted(String(arguments[..<middle])))}}]},"finish_reason":null}]}"#
                     + "\n\n"
-                tail += prefix
+                tail +=
+                    prefix
                     + #"{"tool_calls":[{"index":\#(index),"function":{"arguments":\#(jsonQuoted(String(arguments[middle...])))}}]},"finish_reason":null}]}"#
                     + "\n\n"
             }
             let finish = plan.toolCalls.isEmpty ? "stop" : "tool_calls"
             tail += prefix + #"{},"finish_reason":"\#(finish)"}]}"# + "\n\n"
-            tail += #"data: {"id":"\#(id)","object":"chat.completion.chunk","model":\#(model),"choices":[],"usage":\#(self.usageJSON(plan: plan, completionTokens: tokens.count))}"# + "\n\n"
+            tail +=
+                #"data: {"id":"\#(id)","object":"chat.completion.chunk","model":\#(model),"choices":[],"usage":\#(self.usageJSON(plan: plan, completionTokens: tokens.count))}"#
+                + "\n\n"
             tail += "data: [DONE]\n\n"
             try await writer.write(ByteBuffer(string: tail))
             try await writer.finish(nil)

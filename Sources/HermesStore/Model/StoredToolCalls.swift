@@ -4,12 +4,14 @@ import HermesCore
 /// Python project stores it.
 enum StoredToolCalls {
     static func encode(_ calls: [ToolCall]) -> String {
-        JSONValue.array(calls.map { call in
-            [
-                "id": .string(call.id), "type": "function",
-                "function": ["name": .string(call.name), "arguments": .string(call.arguments)],
-            ]
-        }).jsonText
+        JSONValue.array(
+            calls.map { call in
+                [
+                    "id": .string(call.id), "type": "function",
+                    "function": ["name": .string(call.name), "arguments": .string(call.arguments)],
+                ]
+            }
+        ).jsonText
     }
 
     /// The calls in `text`; an unreadable column reads as no calls, as in the Python project, so

@@ -15,13 +15,14 @@ extension ReaderConnection {
         statement.bind(offset, at: 3)
         var result: [StoredMessage] = []
         while try statement.step() {
-            result.append(StoredMessage(
-                id: statement.int(0), sessionID: session, role: statement.text(1) ?? "",
-                content: StoredContent.decode(statement.text(2)),
-                toolCalls: StoredToolCalls.decode(statement.text(3)),
-                toolCallID: statement.text(4), toolName: statement.text(5), timestamp: statement.double(6),
-                tokenCount: statement.isNull(7) ? nil : Int(statement.int(7)), finishReason: statement.text(8),
-                active: statement.int(9) != 0))
+            result.append(
+                StoredMessage(
+                    id: statement.int(0), sessionID: session, role: statement.text(1) ?? "",
+                    content: StoredContent.decode(statement.text(2)),
+                    toolCalls: StoredToolCalls.decode(statement.text(3)),
+                    toolCallID: statement.text(4), toolName: statement.text(5), timestamp: statement.double(6),
+                    tokenCount: statement.isNull(7) ? nil : Int(statement.int(7)), finishReason: statement.text(8),
+                    active: statement.int(9) != 0))
         }
         return result
     }

@@ -2,9 +2,9 @@ import Foundation
 import HermesCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Opens the writer connection: checks the file without changing it, then brings the schema up to
@@ -79,13 +79,17 @@ enum SchemaSetup {
         guard names.contains("schema_version"), names.contains("sessions"), names.contains("messages") else {
             throw StoreError(
                 .notADatabase, path: connection.path,
-                message: "this SQLite database is not a Hermes state.db (it has tables \(names.sorted().prefix(5).joined(separator: ", ")) but no sessions/messages/schema_version); choose another --db path")
+                message:
+                    "this SQLite database is not a Hermes state.db (it has tables \(names.sorted().prefix(5).joined(separator: ", ")) but no sessions/messages/schema_version); choose another --db path"
+            )
         }
         let found = try connection.scalar("SELECT version FROM schema_version LIMIT 1")?.int
         if let found, found > StateSchema.version {
             throw StoreError(
                 .newerSchema, path: connection.path,
-                message: "the database has schema version \(found), newer than the \(StateSchema.version) this build understands; upgrade hermes, or use a copy made for this version. The file was not changed")
+                message:
+                    "the database has schema version \(found), newer than the \(StateSchema.version) this build understands; upgrade hermes, or use a copy made for this version. The file was not changed"
+            )
         }
     }
 
@@ -131,7 +135,8 @@ enum SchemaSetup {
 
     /// Indexes messages written before the full-text table existed, the way the triggers would have.
     private static func backfill(_ table: String, in connection: SQLiteConnection) throws(StoreError) {
-        try connection.execute("""
+        try connection.execute(
+            """
             INSERT INTO \(table)(rowid, content)
             SELECT id, COALESCE(content, '') || ' ' || COALESCE(tool_name, '') || ' ' || COALESCE(tool_calls, '')
             FROM messages

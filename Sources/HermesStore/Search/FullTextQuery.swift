@@ -1,4 +1,5 @@
 import Foundation
+
 /// Turns what a person typed into an FTS5 `MATCH` expression that cannot fail to parse, keeping
 /// the Python project's rules so both implementations find the same messages:
 ///

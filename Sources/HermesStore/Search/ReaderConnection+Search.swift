@@ -46,7 +46,8 @@ extension ReaderConnection {
         var values: [SQLiteValue] = [.text(expression)]
         let clauses = filters(query, values: &values)
         values += [.integer(Int64(query.limit)), .integer(Int64(query.offset))]
-        let statement = try statement("""
+        let statement = try statement(
+            """
             SELECT m.id, m.session_id, m.role, snippet(\(table), 0, '>>>', '<<<', '...', 40), m.timestamp,
                    m.tool_name, s.source, s.model, s.started_at, rank
             FROM \(table)
@@ -58,7 +59,7 @@ extension ReaderConnection {
         statement.bind(values)
         do {
             return try hits(statement, ranked: true)
-        } catch where error.code == .sqlite && (error.cause ?? "").contains("fts5") {
+        } catch  where error.code == .sqlite && (error.cause ?? "").contains("fts5") {
             // Input the cleaning could not make valid ("a OR OR b") finds nothing, as in the Python project.
             return []
         }
@@ -76,7 +77,8 @@ extension ReaderConnection {
         }
         let clauses = filters(query, values: &values)
         values += [.integer(Int64(query.limit)), .integer(Int64(query.offset))]
-        let statement = try statement("""
+        let statement = try statement(
+            """
             SELECT m.id, m.session_id, m.role, substr(m.content, max(1, instr(m.content, ?) - 40), 120),
                    m.timestamp, m.tool_name, s.source, s.model, s.started_at, NULL
             FROM messages m
@@ -91,11 +93,12 @@ extension ReaderConnection {
     private func hits(_ statement: SQLiteStatement, ranked: Bool) throws(StoreError) -> [SearchHit] {
         var hits: [SearchHit] = []
         while try statement.step() {
-            hits.append(SearchHit(
-                messageID: statement.int(0), sessionID: SessionID(statement.text(1) ?? ""),
-                role: statement.text(2) ?? "", snippet: statement.text(3) ?? "", timestamp: statement.double(4),
-                toolName: statement.text(5), source: statement.text(6) ?? "", model: statement.text(7),
-                sessionStartedAt: statement.double(8), rank: ranked ? statement.double(9) : nil))
+            hits.append(
+                SearchHit(
+                    messageID: statement.int(0), sessionID: SessionID(statement.text(1) ?? ""),
+                    role: statement.text(2) ?? "", snippet: statement.text(3) ?? "", timestamp: statement.double(4),
+                    toolName: statement.text(5), source: statement.text(6) ?? "", model: statement.text(7),
+                    sessionStartedAt: statement.double(8), rank: ranked ? statement.double(9) : nil))
         }
         return hits
     }

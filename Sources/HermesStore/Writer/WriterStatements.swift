@@ -22,14 +22,16 @@ final class WriterStatements: @unchecked Sendable {
         savepoint = try connection.prepare("SAVEPOINT write")
         release = try connection.prepare("RELEASE write")
         rollbackToSavepoint = try connection.prepare("ROLLBACK TO write")
-        countMessages = try connection.prepare("""
+        countMessages = try connection.prepare(
+            """
             UPDATE sessions SET message_count = message_count + ?1, tool_call_count = tool_call_count + ?2,
                 input_tokens = input_tokens + ?3, output_tokens = output_tokens + ?4,
                 api_call_count = api_call_count + ?5
             WHERE id = ?6
             """)
         // As the Python project does: a second create only fills what is still unknown.
-        upsertSession = try connection.prepare("""
+        upsertSession = try connection.prepare(
+            """
             INSERT INTO sessions (id, source, user_id, chat_id, chat_type, thread_id, model, system_prompt,
                                   parent_session_id, cwd, started_at)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
@@ -143,7 +145,8 @@ final class WriterStatements: @unchecked Sendable {
     private func insertStatement(rows: Int) throws(StoreError) -> SQLiteStatement {
         if let statement = inserts[rows] { return statement }
         let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, 0, 1)", count: rows).joined(separator: ", ")
-        let statement = try connection.prepare("""
+        let statement = try connection.prepare(
+            """
             INSERT INTO messages (session_id, role, content, tool_call_id, tool_calls, tool_name, timestamp,
                                   observed, active)
             VALUES \(values)

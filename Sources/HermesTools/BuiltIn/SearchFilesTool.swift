@@ -2,7 +2,7 @@ import Foundation
 import HermesCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `search_files`: regex search in file contents, or glob search for file names, under a

@@ -1,10 +1,10 @@
 import HermesCore
 import Subprocess
-import SystemPackage
 import Synchronization
+import SystemPackage
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `terminal`: runs a shell command (`/bin/bash -c`) in the session's working directory or

@@ -2,8 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import HermesCore
 import NIOCore
-import NIOHTTP1
 import NIOFoundationCompat
+import NIOHTTP1
 
 /// Sends a Tavily-shaped JSON request (`POST {baseURL}/{endpoint}`) through the shared client.
 enum WebAPI {
