@@ -37,17 +37,13 @@ struct ChatCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Continue this recorded session.")
     var session: String?
 
-    @Option(name: .long, help: "The session database (env HERMES_DB; default ~/.hermes/state.db).")
-    var db: String?
-
     @Flag(name: .long, help: "Do not record the conversation.")
     var noStore = false
 
     @Option(name: .long, help: "The model's context window in tokens; compresses a session that outgrows it.")
     var contextLength: Int?
 
-    @Option(name: .long, help: "A YAML settings file, as for hermes gateway.")
-    var config: String?
+    @OptionGroup var settings: SettingsOptions
 
     @Argument(help: "The message to send.")
     var message: String
@@ -68,12 +64,10 @@ struct ChatCommand: AsyncParsableCommand {
         flags.toolsets = toolsets
         flags.maxIterations = maxIterations
         flags.noStream = noStream
-        flags.db = db
         flags.noStore = noStore
         flags.contextLength = contextLength
         try await Failure.reporting {
-            let settings = try RuntimeSettings.resolve(
-                flags: flags, environment: ProcessInfo.processInfo.environment, file: config)
+            let settings = try self.settings.resolve(flags)
             try await withRuntime(settings) { runtime in try await chat(in: runtime) }
         }
     }

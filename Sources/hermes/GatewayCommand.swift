@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import HermesGateway
 import HermesRuntime
 
@@ -24,20 +23,14 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Port to listen on; 0 picks a free one (default 8642).")
     var port: Int?
 
-    @Option(name: .long, help: "The session database (env HERMES_DB; default ~/.hermes/state.db).")
-    var db: String?
-
-    @Option(name: .long, help: "A YAML settings file.")
-    var config: String?
+    @OptionGroup var settings: SettingsOptions
 
     func run() async throws {
         var flags = SettingsFlags()
         flags.host = host
         flags.port = port
-        flags.db = db
         try await Failure.reporting {
-            let settings = try RuntimeSettings.resolve(
-                flags: flags, environment: ProcessInfo.processInfo.environment, file: config)
+            let settings = try self.settings.resolve(flags)
             let host = settings.gateway.host
             try await withRuntime(settings) { runtime in
                 try await runtime.serve { port in Terminal.out("listening on http://\(host):\(port)\n") }
