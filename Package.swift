@@ -158,7 +158,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "HermesCoreTests", dependencies: ["HermesCore"]),
-        .testTarget(name: "HermesConfigTests", dependencies: ["HermesConfig", "HermesCore"]),
+        .testTarget(
+            name: "HermesConfigTests", dependencies: ["HermesConfig", "HermesCore", .product(name: "Yams", package: "Yams")]
+        ),
         .testTarget(
             name: "HermesLLMTests",
             dependencies: ["HermesLLM", "HermesSimulators", .product(name: "NIOCore", package: "swift-nio")]

@@ -70,6 +70,7 @@ public struct YAMLReader: Sendable {
         return members
     }
 
+    /// The items of a list.
     public func sequence(_ node: Node, at path: String) throws(ConfigError) -> [Node] {
         guard let sequence = node.sequence else {
             throw error(node, "\(path) must be a list (lines starting with \"- \"); found \(describe(node))")
@@ -77,11 +78,13 @@ public struct YAMLReader: Sendable {
         return Array(sequence)
     }
 
+    /// A scalar as text.
     public func string(_ node: Node, at path: String) throws(ConfigError) -> String {
         guard let scalar = node.scalar else { throw error(node, "\(path) must be text; found \(describe(node))") }
         return scalar.string
     }
 
+    /// A whole number of at least `minimum`.
     public func int(_ node: Node, at path: String, atLeast minimum: Int) throws(ConfigError) -> Int {
         guard let scalar = node.scalar, let value = Int(scalar.string) else {
             throw error(node, "\(path) must be a whole number, e.g. \(max(minimum, 1) * 10); found \(describe(node))")
@@ -90,6 +93,7 @@ public struct YAMLReader: Sendable {
         return value
     }
 
+    /// A number within `range`.
     public func double(_ node: Node, at path: String, in range: ClosedRange<Double>) throws(ConfigError) -> Double {
         guard let scalar = node.scalar, let value = Double(scalar.string), value.isFinite else {
             throw error(node, "\(path) must be a number; found \(describe(node))")
@@ -100,6 +104,7 @@ public struct YAMLReader: Sendable {
         return value
     }
 
+    /// `true` or `false`.
     public func bool(_ node: Node, at path: String) throws(ConfigError) -> Bool {
         guard let scalar = node.scalar, let value = Bool(scalar.string.lowercased()) else {
             throw error(node, "\(path) must be true or false; found \(describe(node))")
@@ -107,6 +112,7 @@ public struct YAMLReader: Sendable {
         return value
     }
 
+    /// A duration with its unit (`40ms`, `2s`); longer than zero when `positive`.
     public func duration(_ node: Node, at path: String, positive: Bool = true) throws(ConfigError) -> Duration {
         guard let scalar = node.scalar else { throw error(node, "\(path) must be a duration such as 40ms; found \(describe(node))") }
         guard let value = Duration(parsing: scalar.string) else {
@@ -118,6 +124,7 @@ public struct YAMLReader: Sendable {
         return value
     }
 
+    /// An arrival rate (`200/s`), above zero.
     public func rate(_ node: Node, at path: String) throws(ConfigError) -> Rate {
         guard let scalar = node.scalar, let value = Rate(parsing: scalar.string) else {
             throw error(node, "\(path): \(quoted(node)) is not a rate — write events per unit of time: 200/s, 12000/m")
@@ -138,8 +145,10 @@ public struct YAMLReader: Sendable {
         return lower...upper
     }
 
+    /// The dotted path of `key` under `path`, as errors name it.
     public func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
+    /// What `node` is, for an error message: "a mapping", "a list", or the scalar quoted.
     public func describe(_ node: Node) -> String {
         switch node {
         case .mapping: "a mapping"

@@ -10,7 +10,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     /// environment variable or `FILE:LINE`), a scenario or configuration file, a report from
     /// another set-up. Nothing was run.
     case badInput = 2
-    /// The command line itself could not be parsed (an unknown option, a missing argument), as
-    /// swift-argument-parser reports it (`EX_USAGE`).
+    /// The command line itself cannot be used (an unknown option, a missing argument, a value an
+    /// option cannot take), as swift-argument-parser reports it (`EX_USAGE`).
     case usage = 64
 }
