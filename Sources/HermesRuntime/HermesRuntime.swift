@@ -76,7 +76,7 @@ public struct HermesRuntime: Sendable {
             capacity: settings.gateway.agentCacheSize, idleTTL: settings.gateway.agentIdleTTL, metrics: metrics, clock: clock)
         let sessions = Sessions(
             store: store, agents: agents, metrics: metrics, logger: logger,
-            makeAgent: agentFactory(settings, model: model, tools: tools, compressor: compressor, web: clients, clock: clock, logger: logger))
+            makeAgent: agentFactory(settings, model: model, tools: tools, compressor: compressor, clients: clients, clock: clock, logger: logger))
         return HermesRuntime(
             settings: settings, metrics: metrics, clients: clients, model: model, tools: tools, store: store,
             compressor: compressor, sessions: sessions, clock: clock, logger: logger)
@@ -86,7 +86,7 @@ public struct HermesRuntime: Sendable {
     /// toolsets of the platform its session came from.
     private static func agentFactory(
         _ settings: RuntimeSettings, model: any ChatModel, tools: ToolRegistry, compressor: ContextCompressor?,
-        web clients: HTTPClients, clock: any HermesClock, logger: Logger
+        clients: HTTPClients, clock: any HermesClock, logger: Logger
     ) -> AgentFactory {
         let base = AgentConfiguration(
             systemPrompt: settings.systemPrompt ?? AgentConfiguration.defaultSystemPrompt, model: settings.model.name,
