@@ -10,16 +10,18 @@ public struct HTTPClients: Sendable {
     /// Model calls: one connection per turn that may run at once (each turn makes one model call
     /// at a time), so running turns never wait for a connection.
     public let model: HTTPClient
-    /// The tools' calls (web search and extract).
+    /// The tools' calls (web search and extract): as many at once as turns may run.
     public let tools: HTTPClient
-    /// Chat platform APIs (Telegram's `sendMessage`, `editMessageText`).
+    /// Chat platform APIs (Telegram's `sendMessage`, `editMessageText`): one delivery per running
+    /// turn, each making one call at a time.
     public let platforms: HTTPClient
 
-    /// The pools of a runtime that runs up to `concurrentTurns` turns at once.
+    /// The pools of a runtime that runs up to `concurrentTurns` turns at once; none of them opens
+    /// a connection before its first call.
     init(concurrentTurns: Int) {
         model = HTTPClient.makeModelClient(connectionsPerHost: concurrentTurns)
-        tools = Self.pool(connectionsPerHost: 16)
-        platforms = Self.pool(connectionsPerHost: 16)
+        tools = Self.pool(connectionsPerHost: concurrentTurns)
+        platforms = Self.pool(connectionsPerHost: concurrentTurns)
     }
 
     /// A pooled client that gives up connecting after 5 seconds (the shared client's default
