@@ -192,7 +192,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HermesRuntimeTests",
-            dependencies: ["HermesRuntime", "HermesConfig", "HermesCore", "HermesAgent", "HermesGateway", "HermesTesting"]
+            dependencies: ["HermesRuntime", "HermesConfig", "HermesCore", "HermesAgent", "HermesGateway", "HermesTesting", "HermesTools"]
         ),
         .testTarget(
             name: "IntegrationTests",

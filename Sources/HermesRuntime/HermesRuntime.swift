@@ -90,13 +90,15 @@ public struct HermesRuntime: Sendable {
     ) -> AgentFactory {
         let base = AgentConfiguration(
             systemPrompt: settings.systemPrompt ?? AgentConfiguration.defaultSystemPrompt, model: settings.model.name,
-            toolsets: settings.toolsets, maxIterations: settings.maxIterations, stream: settings.stream)
+            toolsets: [], maxIterations: settings.maxIterations, stream: settings.stream)
         let web = settings.web
         let directory = settings.workingDirectory
         let toolClient = clients.tools
+        let platforms = ["cli", "api_server", "telegram", "webhook"]
+        let byPlatform = Dictionary(uniqueKeysWithValues: platforms.map { ($0, settings.toolsets(for: $0, registry: tools)) })
         return { session, history throws(AgentError) in
             var configuration = base
-            configuration.toolsets = settings.toolsets(for: session.source)
+            configuration.toolsets = byPlatform[session.source] ?? settings.toolsets(for: session.source, registry: tools)
             return try Agent(
                 model: model, tools: tools,
                 context: ToolContext(
@@ -106,12 +108,13 @@ public struct HermesRuntime: Sendable {
         }
     }
 
-    /// The gateway over this runtime's sessions; it needs the session store. `onDelivery` hears,
-    /// for each platform message accepted, when its reply was fully delivered.
+    /// The gateway over this runtime's sessions; it needs the session store and a usable API key.
+    /// `onDelivery` hears, for each platform message accepted, when its reply was fully delivered.
     public func makeGateway(onDelivery: (@Sendable (PlatformDelivery) -> Void)? = nil) throws(ConfigError) -> Gateway {
         _ = try requireStore()
         return Gateway(
-            configuration: settings.gateway, sessions: sessions, metrics: metrics, platformClient: clients.platforms,
+            configuration: settings.gateway, apiKey: try settings.apiServerKey(), sessions: sessions, metrics: metrics,
+            platformClient: clients.platforms,
             clock: clock, logger: logger, onDelivery: onDelivery)
     }
 

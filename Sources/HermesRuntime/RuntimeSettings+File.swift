@@ -39,7 +39,10 @@ extension RuntimeSettings {
         let top = try reader.mapping(root, at: "", allowed: Self.fileKeys)
         if let host = top["host"] { gateway.host = try reader.string(host, at: "host") }
         if let port = top["port"] { gateway.port = try Self.port(port, reader: reader) }
-        if let key = top["api_key"] { gateway.apiKey = try reader.optionalString(key, at: "api_key") }
+        if let key = top["api_key"] {
+            apiKey = try reader.optionalString(key, at: "api_key")
+            apiKeySource = reader.source(key)
+        }
         if let name = top["advertised_model"] { gateway.advertisedModel = try reader.string(name, at: "advertised_model") }
         if let node = top["model"] {
             let members = try reader.mapping(node, at: "model", allowed: ["base_url", "api_key", "name"])

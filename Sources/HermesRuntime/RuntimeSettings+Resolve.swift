@@ -26,7 +26,7 @@ extension RuntimeSettings {
         flags: SettingsFlags = SettingsFlags(), environment: [String: String], file: String? = nil
     ) throws(ConfigError) -> RuntimeSettings {
         var settings = RuntimeSettings()
-        let toolsetNames = Set(ToolRegistry.builtIn().toolsetNames + ["all"])
+        let toolsetNames = ToolRegistry.builtIn().knownToolsetNames
         var databasePath = try file.flatMap { path throws(ConfigError) in
             try settings.apply(file: path, toolsetNames: toolsetNames)
         }
@@ -34,7 +34,10 @@ extension RuntimeSettings {
         func url(_ name: String) throws(ConfigError) -> String? {
             try variable(name).map { text throws(ConfigError) in try httpURL(text, source: .environment(name)) }
         }
-        if let key = variable("API_SERVER_KEY") { settings.gateway.apiKey = key }
+        if let key = variable("API_SERVER_KEY") {
+            settings.apiKey = key
+            settings.apiKeySource = .environment("API_SERVER_KEY")
+        }
         if let base = try url("HERMES_BASE_URL") { settings.model.baseURL = base }
         if let key = variable("HERMES_API_KEY") { settings.model.apiKey = key }
         if let name = variable("HERMES_MODEL") { settings.model.name = name }

@@ -1,5 +1,6 @@
 import Foundation
 import HermesAgent
+import HermesConfig
 import HermesGateway
 import HermesTools
 
@@ -8,18 +9,25 @@ import HermesTools
 /// configuration file, then the defaults. `hermes gateway`, `hermes chat`, the harness's
 /// in-process targets and the tests all build their runtime from a value of this type.
 public struct RuntimeSettings: Sendable {
-    /// Listening, authentication, limits, platforms.
+    /// Listening, limits, platforms.
     public var gateway = GatewayConfiguration()
+    /// The API server's bearer key (`API_SERVER_KEY`, `api_key:`); the gateway refuses to start
+    /// without a usable one (`APIServerKey`). `hermes chat` needs none.
+    public var apiKey: String?
+    /// Where `apiKey` came from, to name it when it is refused.
+    public var apiKeySource = ConfigError.Source.environment("API_SERVER_KEY")
     /// The session database's path, resolved (`--db`, `HERMES_DB`, `db:`, else
     /// `$HERMES_HOME/state.db`); nil records nothing (`hermes chat --no-store`, the harness's
     /// agent target).
     public var databasePath: String?
     /// The OpenAI-compatible model endpoint.
     public var model = ModelSettings()
-    /// Toolsets the agents may use, unless `platformToolsets` names the platform.
-    public var toolsets = ["terminal", "file", "web", "todo"]
+    /// The toolsets every platform is narrowed to (`--toolsets`, `agent.toolsets`); nil leaves
+    /// each platform its own (`PlatformToolsets`: a webhook gets web only).
+    public var toolsets: [String]?
     /// Toolsets by platform (`api_server`, `telegram`, `webhook`, `cli`), as the Python
-    /// project's `platform_toolsets`.
+    /// project's `platform_toolsets`: they replace the platform's own, and `toolsets` does not
+    /// narrow them. Plain (`web`) and platform (`hermes-telegram`) toolsets may be named.
     public var platformToolsets: [String: [String]] = [:]
     /// Most model calls per turn.
     public var maxIterations = 90
@@ -37,9 +45,38 @@ public struct RuntimeSettings: Sendable {
     /// The defaults (no model endpoint: that one has to be given).
     public init() {}
 
-    /// The toolsets of agents serving `platform` (a session's source).
-    public func toolsets(for platform: String) -> [String] {
-        platformToolsets[platform] ?? toolsets
+    /// The API server's key, or why it is refused, naming where it came from and how to make one:
+    /// the gateway checks it before it serves (`HermesRuntime.makeGateway`), and `hermes gateway`
+    /// before it opens anything.
+    public func apiServerKey() throws(ConfigError) -> APIServerKey {
+        let make =
+            "make one with `openssl rand -hex 32` and set API_SERVER_KEY (or api_key: in the --config file)"
+        do {
+            return try APIServerKey(apiKey)
+        } catch {
+            switch error {
+            case .missing:
+                throw ConfigError(
+                    apiKeySource,
+                    "no API key: the API server runs agents with the terminal and file tools and refuses to start without one, on loopback too; \(make)"
+                )
+            case .weak:
+                throw ConfigError(
+                    apiKeySource,
+                    "the API key is a placeholder or shorter than \(APIServerKey.minimumLength) characters, and a guessable key is remote code execution here; \(make)"
+                )
+            }
+        }
+    }
+
+    /// The plain toolsets of agents serving `platform` (a session's source), sorted: the ones
+    /// `platformToolsets` names for it, else the platform's own narrowed to `toolsets`.
+    public func toolsets(for platform: String, registry: ToolRegistry) -> [String] {
+        if let named = platformToolsets[platform] { return registry.plainToolsets(named) }
+        let own = PlatformToolsets.defaultToolset(for: platform).map { registry.plainToolsets([$0]) } ?? []
+        guard let toolsets else { return own }
+        let allowed = Set(registry.plainToolsets(toolsets))
+        return own.filter(allowed.contains)
     }
 }
 

@@ -41,8 +41,8 @@ public func runProcess(
         environment: overlay(environment), input: .string(input ?? ""),
         output: .string(limit: 64 << 20), error: .string(limit: 16 << 20))
     return ProcessOutput(
-        status: result.terminationStatus.code, standardOutput: result.standardOutput ?? "",
-        standardError: result.standardError ?? "")
+        status: result.terminationStatus.code, standardOutput: result.standardOutput,
+        standardError: result.standardError)
 }
 
 /// A server or worker process running for the duration of `withChildProcess`.

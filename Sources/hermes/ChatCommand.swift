@@ -25,7 +25,7 @@ struct ChatCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Model name (env HERMES_MODEL).")
     var model: String?
 
-    @Option(name: .long, help: "Comma-separated toolsets: terminal, file, web, todo, all (default: all four).")
+    @Option(name: .long, help: "Comma-separated toolsets: terminal, file, web, todo, all, hermes-cli (default: hermes-cli, all four).")
     var toolsets: String?
 
     @Option(name: .long, help: "Most model calls in the turn (default 90).")

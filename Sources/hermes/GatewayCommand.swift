@@ -31,6 +31,8 @@ struct GatewayCommand: AsyncParsableCommand {
         flags.port = port
         try await Failure.reporting {
             let settings = try self.settings.resolve(flags)
+            // Refused before the store or a port is opened.
+            _ = try settings.apiServerKey()
             let host = settings.gateway.host
             try await withRuntime(settings) { runtime in
                 try await runtime.serve { port in Terminal.out("listening on http://\(host):\(port)\n") }

@@ -3,6 +3,7 @@ import HermesAgent
 import HermesConfig
 import HermesGateway
 import HermesRuntime
+import HermesTools
 import Testing
 
 @Suite struct RuntimeSettingsTests {
@@ -27,7 +28,7 @@ import Testing
         let settings = try RuntimeSettings.resolve(
             environment: ["API_SERVER_KEY": "from-env", "HERMES_MODEL": "", "HERMES_DB": "/tmp/x.db"], file: path)
         #expect(settings.gateway.port == 0)
-        #expect(settings.gateway.apiKey == "from-env")
+        #expect(settings.apiKey == "from-env")
         #expect(settings.model.baseURL == "http://file/v1")
         #expect(settings.model.name == "file-model", "an empty variable does not override")
         #expect(settings.databasePath == "/tmp/x.db")
@@ -74,8 +75,10 @@ import Testing
         #expect(settings.gateway.telegram?.apiBaseURL == "http://127.0.0.1:1")
         #expect(settings.gateway.telegram?.editInterval == .milliseconds(250))
         #expect(settings.gateway.webhooks["github"]?.events == ["pull_request"])
-        #expect(settings.toolsets(for: "telegram") == ["web", "todo"])
-        #expect(settings.toolsets(for: "api_server") == ["terminal", "file", "web", "todo"])
+        let registry = ToolRegistry.builtIn()
+        #expect(settings.toolsets(for: "telegram", registry: registry) == ["todo", "web"])
+        #expect(settings.toolsets(for: "api_server", registry: registry) == ["file", "terminal", "todo", "web"])
+        #expect(settings.toolsets(for: "webhook", registry: registry) == ["web"], "a webhook gets the safe list")
         let fromEnvironment = try RuntimeSettings.resolve(environment: ["TELEGRAM_BOT_TOKEN": "env-token"])
         #expect(fromEnvironment.gateway.telegram?.botToken == "env-token")
         #expect(fromEnvironment.gateway.telegram?.apiBaseURL == "https://api.telegram.org")
@@ -139,5 +142,69 @@ import Testing
             let error = #expect(throws: ConfigError.self) { try runtime.makeGateway() }
             #expect(error?.source == .setting("db"))
         }
+    }
+
+    @Test("the gateway refuses to start without a usable API key, naming where the key came from")
+    func apiKeyGuard() async throws {
+        let directory = NSTemporaryDirectory() + "hermes-key-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = directory + "/config.yaml"
+        try "port: 0\napi_key: your_api_key_here\n".write(toFile: file, atomically: true, encoding: .utf8)
+        func refusal(_ environment: [String: String], file: String? = nil) async throws -> ConfigError? {
+            var flags = SettingsFlags()
+            flags.db = directory + "/state.db"
+            let settings = try RuntimeSettings.resolve(
+                flags: flags, environment: environment.merging(["HERMES_BASE_URL": "http://127.0.0.1:9/v1"]) { a, _ in a },
+                file: file)
+            return try await withRuntime(settings) { runtime -> ConfigError? in
+                do throws(ConfigError) {
+                    _ = try runtime.makeGateway()
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+        }
+        let missing = try await refusal([:])
+        #expect(missing?.source == .environment("API_SERVER_KEY"))
+        #expect(missing?.message.contains("openssl rand -hex 32") == true)
+        let short = try await refusal(["API_SERVER_KEY": "fifteen-chars!!"])
+        #expect(short?.source == .environment("API_SERVER_KEY"))
+        #expect(short?.message.contains("shorter than 16 characters") == true)
+        #expect(try await refusal(["API_SERVER_KEY": "  CHANGEME  "]) != nil)
+        let placeholder = try await refusal([:], file: file)
+        #expect(placeholder?.source == .file(file, line: 2), "a placeholder is refused whatever its length")
+        #expect(try await refusal(["API_SERVER_KEY": "sixteen-chars!!!"], file: file) == nil, "the variable wins over the file")
+    }
+
+    @Test("each platform gets Python's own toolset unless platform_toolsets names one; agent.toolsets only narrows")
+    func platformToolsets() throws {
+        let registry = ToolRegistry.builtIn()
+        let defaults = try RuntimeSettings.resolve(environment: [:])
+        for platform in ["cli", "api_server", "telegram"] {
+            #expect(defaults.toolsets(for: platform, registry: registry) == ["file", "terminal", "todo", "web"], "\(platform)")
+        }
+        #expect(defaults.toolsets(for: "webhook", registry: registry) == ["web"])
+        #expect(defaults.toolsets(for: "somewhere", registry: registry).isEmpty, "a source with no toolset gets no tools")
+
+        let narrowed = try RuntimeSettings.resolve(environment: [:], file: file("agent: {toolsets: [todo, terminal]}"))
+        #expect(narrowed.toolsets(for: "api_server", registry: registry) == ["terminal", "todo"])
+        #expect(narrowed.toolsets(for: "webhook", registry: registry).isEmpty, "narrowing never widens the webhook")
+
+        let opened = try RuntimeSettings.resolve(
+            environment: [:],
+            file: file("agent: {toolsets: [todo]}\nplatform_toolsets: {webhook: [web, terminal], telegram: [hermes-webhook]}"))
+        #expect(opened.toolsets(for: "webhook", registry: registry) == ["terminal", "web"], "the operator opened it")
+        #expect(opened.toolsets(for: "telegram", registry: registry) == ["web"], "a platform toolset by name")
+        var flags = SettingsFlags()
+        flags.toolsets = "hermes-api-server"
+        #expect(try RuntimeSettings.resolve(flags: flags, environment: [:]).toolsets(for: "cli", registry: registry).count == 4)
+
+        let unknown = #expect(throws: ConfigError.self) {
+            try RuntimeSettings.resolve(environment: [:], file: file("platform_toolsets: {webhook: [hermes-shell]}"))
+        }
+        #expect(unknown?.message.contains("unknown toolset \"hermes-shell\"") == true)
+        #expect(unknown?.message.contains("hermes-webhook") == true, "the known ones are listed")
     }
 }

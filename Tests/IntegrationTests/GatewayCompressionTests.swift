@@ -35,14 +35,14 @@ struct GatewayCompressionTests {
             let word = turn == 0 ? "firstwordxyzzy " : ""
             let response = try await gateway.send(
                 "/v1/chat/completions", body: RunningGateway.chat("\(word)turn \(turn): \(filler)"),
-                headers: ["Authorization": "Bearer k", "X-Hermes-Session-Id": session])
+                headers: ["X-Hermes-Session-Id": session])
             #expect(response.status == 200, "turn \(turn): \(response.body)")
         }
     }
 
     @Test("the stored history is the compressed one; the replaced messages stay searchable; /metrics counts it")
     func compressionIsStoredAndCounted() async throws {
-        try await withGateway(GatewayConfiguration(apiKey: "k"), model: summarisingModel(), settings: compressing) { gateway in
+        try await withGateway(GatewayConfiguration(), model: summarisingModel(), settings: compressing) { gateway in
             try await chat(gateway, session: "long", turns: 30)
             let id = SessionID("long")
             let history = try await gateway.store.history(of: id)
@@ -61,7 +61,7 @@ struct GatewayCompressionTests {
     @Test("a failing summary model leaves the session usable, and the failure shows in /metrics")
     func failedSummariesFallBack() async throws {
         try await withGateway(
-            GatewayConfiguration(apiKey: "k"), model: summarisingModel(summaryFails: true), settings: compressing
+            GatewayConfiguration(), model: summarisingModel(summaryFails: true), settings: compressing
         ) { gateway in
             try await chat(gateway, session: "unlucky", turns: 30)
             let history = try await gateway.store.history(of: SessionID("unlucky"))

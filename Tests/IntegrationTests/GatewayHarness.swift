@@ -5,6 +5,7 @@ import HermesGateway
 import HermesLLM
 import HermesRuntime
 import HermesStore
+import HermesTesting
 import NIOCore
 import NIOHTTP1
 
@@ -17,13 +18,16 @@ struct RunningGateway: Sendable {
     let store: SQLiteSessionStore
     let client: HTTPClient
 
-    /// Sends a request and collects the answer.
+    /// Sends a request and collects the answer. It bears the gateway's API key unless `headers`
+    /// has an `Authorization` of its own (an empty one sends none).
     func send(
         _ path: String, method: HTTPMethod = .POST, body: String? = nil, headers: [String: String] = [:]
     ) async throws -> (status: Int, headers: HTTPHeaders, body: String) {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        var headers = headers
+        if headers["Authorization"] == nil { headers["Authorization"] = TestKeys.authorization }
+        for (name, value) in headers where !value.isEmpty { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
         let response = try await client.execute(request, timeout: .seconds(60))
         let collected = try await response.body.collect(upTo: 16 << 20)
@@ -36,8 +40,9 @@ struct RunningGateway: Sendable {
     }
 }
 
-/// Runs a gateway with `configuration` (its port replaced by 0) and agents over `model` with
-/// the todo tools and 4 model calls a turn (`settings` changes more), until `body` returns.
+/// Runs a gateway with `configuration` (its port replaced by 0) and the key
+/// `TestKeys.apiServer`, and agents over `model` with the todo tools and 4 model calls a turn
+/// (`settings` changes more), until `body` returns.
 func withGateway<T: Sendable>(
     _ configuration: GatewayConfiguration = GatewayConfiguration(), model: any ChatModel,
     settings change: (inout RuntimeSettings) -> Void = { _ in }, onDelivery: (@Sendable (PlatformDelivery) -> Void)? = nil,
@@ -48,6 +53,7 @@ func withGateway<T: Sendable>(
     var settings = RuntimeSettings()
     settings.gateway = configuration
     settings.gateway.port = 0
+    settings.apiKey = TestKeys.apiServer
     settings.databasePath = directory + "/state.db"
     settings.toolsets = ["todo"]
     settings.maxIterations = 4

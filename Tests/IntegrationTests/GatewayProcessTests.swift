@@ -28,7 +28,7 @@ struct GatewayProcessTests {
                 let (statuses, status, errors) = try await withChildProcess(
                     Executables.hermes, ["gateway", "--port", "0", "--db", directory + "/state.db"],
                     environment: [
-                        "HERMES_BASE_URL": llm, "API_SERVER_KEY": "k", "TELEGRAM_BOT_TOKEN": "1:t",
+                        "HERMES_BASE_URL": llm, "API_SERVER_KEY": TestKeys.apiServer, "TELEGRAM_BOT_TOKEN": "1:t",
                         "TELEGRAM_API_BASE_URL": platformURL,
                     ]
                 ) { gateway in
@@ -44,7 +44,7 @@ struct GatewayProcessTests {
                             group.addTask {
                                 var request = HTTPClientRequest(url: baseURL + "/v1/chat/completions")
                                 request.method = .POST
-                                request.headers.add(name: "Authorization", value: "Bearer k")
+                                request.headers.add(name: "Authorization", value: TestKeys.authorization)
                                 request.headers.add(name: "X-Hermes-Session-Id", value: "inflight-\(index)")
                                 request.body = .bytes(ByteBuffer(string: #"{"messages":[{"role":"user","content":"turn \#(index)"}]}"#))
                                 let response = try await client.execute(request, timeout: .seconds(60))
@@ -93,5 +93,22 @@ struct GatewayProcessTests {
         #expect(result.status == 2)
         #expect(errors.contains(path))
         #expect(errors.contains("unknown key \"limits.max_concurent_turns\""))
+    }
+
+    @Test(
+        "without a usable API key the gateway does not start: one line naming API_SERVER_KEY and how to make one, exit 2",
+        arguments: ["", "short-key"])
+    func keylessStart(key: String) async throws {
+        let directory = NSTemporaryDirectory() + "hermes-keyless-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let result = try await runProcess(
+            Executables.hermes, ["gateway", "--port", "0", "--db", directory + "/state.db"],
+            environment: ["HERMES_BASE_URL": "http://127.0.0.1:9/v1", "API_SERVER_KEY": key])
+        #expect(result.status == 2)
+        #expect(result.standardOutput.isEmpty, "it never listened: \(result.standardOutput)")
+        let lines = result.standardError.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].hasPrefix("hermes: API_SERVER_KEY: "), "\(result.standardError)")
+        #expect(result.standardError.contains("openssl rand -hex 32"))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/state.db"), "nothing was opened")
     }
 }

@@ -78,8 +78,10 @@ extension ScenarioRunner {
         }
     }
 
-    /// The bearer key of the in-process gateway.
-    static let apiKey = "hermes-bench"
+    /// The bearer key of the gateways a run starts (in-process and `target: process`): random
+    /// for each harness process, so a gateway that the harness starts is never open to a key
+    /// someone could guess, and nothing has to be configured.
+    static let apiKey = (0..<16).map { _ in UInt8.random(in: .min ... .max) }.hexEncoded
 
     /// Stopping the gateway at the end of a run cancels its connections; that is not news.
     static var quietLogger: Logger {
@@ -112,7 +114,7 @@ extension ScenarioRunner {
         flags.db = scratch + "/gateway.db"
         flags.baseURL = llm
         var settings = try RuntimeSettings.resolve(flags: flags, environment: [:])
-        settings.gateway.apiKey = apiKey
+        settings.apiKey = apiKey
         settings.gateway.maxConcurrentTurns = scenario.gatewayLimits.maxConcurrentTurns
         settings.gateway.maxQueuedPerSession = scenario.gatewayLimits.maxQueuedPerSession
         settings.gateway.maxPendingTurns = scenario.gatewayLimits.maxPendingTurns

@@ -13,6 +13,7 @@ import NIOFoundationCompat
 struct OpenAIRoutes: Sendable {
     let runner: TurnRunner
     let configuration: GatewayConfiguration
+    let apiKey: APIServerKey
 
     static let sessionHeader = HTTPField.Name("X-Hermes-Session-Id")!
     static let serverTiming = HTTPField.Name("Server-Timing")!
@@ -33,7 +34,7 @@ struct OpenAIRoutes: Sendable {
     static let maxSessionIDLength = 256
 
     func register(on router: Router<BasicRequestContext>) {
-        let group = router.group("v1").add(middleware: BearerAuthMiddleware(apiKey: configuration.apiKey))
+        let group = router.group("v1").add(middleware: BearerAuthMiddleware(apiKey: apiKey))
         group.get("models") { _, _ in models() }
         group.post("chat/completions") { request, _ in
             var request = request
@@ -89,11 +90,6 @@ struct OpenAIRoutes: Sendable {
             let seed = "\(body.instructions ?? "")\n\(body.firstUserText)"
             // The first 8 bytes give the 16 hex digits of the Python id.
             return (SessionID("api-" + SHA256.hash(data: Data(seed.utf8)).prefix(8).hexEncoded), false)
-        }
-        guard configuration.apiKey != nil else {
-            throw OpenAIError(
-                .forbidden,
-                "Session continuation requires API key authentication. Configure API_SERVER_KEY to enable this feature.")
         }
         guard header.count <= Self.maxSessionIDLength else {
             throw OpenAIError(.badRequest, "Session ID too long (at most \(Self.maxSessionIDLength) characters)")
@@ -162,29 +158,16 @@ struct OpenAIRoutes: Sendable {
     }
 }
 
-/// Requires `Authorization: Bearer <API_SERVER_KEY>` when a key is configured, compared in
-/// constant time; answers 401 `invalid_api_key` otherwise, as the Python server does.
+/// Requires `Authorization: Bearer <API_SERVER_KEY>`, compared in constant time; answers 401
+/// `invalid_api_key` otherwise, as the Python server does.
 struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
-    let apiKey: String?
+    let apiKey: APIServerKey
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let apiKey else { return try await next(request, context) }
         let header = request.headers[.authorization] ?? ""
-        guard header.hasPrefix("Bearer "),
-            constantTimeEqual(Array(header.dropFirst(7).trimmingCharacters(in: .whitespaces).utf8), Array(apiKey.utf8))
-        else {
+        guard header.hasPrefix("Bearer "), apiKey.matches(header.dropFirst(7).trimmingCharacters(in: .whitespaces)) else {
             throw OpenAIError(.unauthorized, "Invalid API key", code: "invalid_api_key")
         }
         return try await next(request, context)
     }
-}
-
-/// Compares two byte strings in time that depends only on their lengths, so a caller cannot
-/// find a secret byte by byte from response times. Written here: swift-crypto offers constant-time
-/// comparison only of authentication codes, not of arbitrary tokens.
-func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
-    guard lhs.count == rhs.count else { return false }
-    var difference: UInt8 = 0
-    for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
-    return difference == 0
 }

@@ -21,6 +21,8 @@ import UnixSignals
 public struct Gateway: Sendable {
     /// The settings in force.
     public let configuration: GatewayConfiguration
+    /// What `/v1/*` requests must carry.
+    let apiKey: APIServerKey
     /// Runs the turns.
     public let runner: TurnRunner
     /// What `/metrics` exposes.
@@ -33,15 +35,16 @@ public struct Gateway: Sendable {
     private let clock: any HermesClock
     private let onDelivery: (@Sendable (PlatformDelivery) -> Void)?
 
-    /// Makes a gateway over `sessions`. Platform APIs (Telegram) are called through
+    /// Makes a gateway over `sessions` that answers API requests bearing `apiKey`. Platform APIs (Telegram) are called through
     /// `platformClient`; queues and edit rate limits run on `clock`. `onDelivery` hears, for each
     /// platform message accepted, when its reply was fully delivered.
     public init(
-        configuration: GatewayConfiguration, sessions: Sessions, metrics: HermesMetrics, platformClient: HTTPClient,
+        configuration: GatewayConfiguration, apiKey: APIServerKey, sessions: Sessions, metrics: HermesMetrics, platformClient: HTTPClient,
         clock: any HermesClock = ContinuousClock(), logger: Logger = Logger(label: "hermes.gateway"),
         onDelivery: (@Sendable (PlatformDelivery) -> Void)? = nil
     ) {
         self.configuration = configuration
+        self.apiKey = apiKey
         self.metrics = metrics
         self.logger = logger
         self.platformClient = platformClient
@@ -70,7 +73,7 @@ public struct Gateway: Sendable {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
         }
-        OpenAIRoutes(runner: runner, configuration: configuration).register(on: router)
+        OpenAIRoutes(runner: runner, configuration: configuration, apiKey: apiKey).register(on: router)
         if let telegram = configuration.telegram {
             TelegramRoutes(
                 settings: telegram, runner: runner, background: background, maxBodyBytes: configuration.maxBodyBytes,

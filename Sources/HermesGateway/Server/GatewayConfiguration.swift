@@ -1,13 +1,11 @@
-/// How the gateway listens, authenticates and schedules turns. Defaults follow the Python
-/// project's API server and gateway where it has one.
+/// How the gateway listens, which platforms it serves and how it schedules turns; the API key is
+/// checked apart, as an `APIServerKey`. Defaults follow the Python project's API server and
+/// gateway where it has one.
 public struct GatewayConfiguration: Sendable {
     /// The address to listen on.
     public var host: String
     /// The port; 0 picks a free one.
     public var port: Int
-    /// `API_SERVER_KEY`: when set, `/v1/*` requires `Authorization: Bearer <key>`, and session
-    /// continuation (`X-Hermes-Session-Id`) is allowed.
-    public var apiKey: String?
     /// The model id `/v1/models` lists and replies name when the request names none.
     public var advertisedModel: String
     /// The largest request body accepted (413 past it). The Python server's limit is 10 MB.
@@ -34,7 +32,7 @@ public struct GatewayConfiguration: Sendable {
 
     /// Makes a configuration.
     public init(
-        host: String = "127.0.0.1", port: Int = 8642, apiKey: String? = nil, advertisedModel: String = "hermes-agent",
+        host: String = "127.0.0.1", port: Int = 8642, advertisedModel: String = "hermes-agent",
         maxBodyBytes: Int = 10_000_000, maxConcurrentTurns: Int = 64, maxQueuedPerSession: Int = 16,
         maxPendingTurns: Int = 4096,
         retryAfterSeconds: Int = 1, agentCacheSize: Int = 128, agentIdleTTL: Duration = .seconds(3600),
@@ -43,7 +41,6 @@ public struct GatewayConfiguration: Sendable {
     ) {
         self.host = host
         self.port = port
-        self.apiKey = apiKey
         self.advertisedModel = advertisedModel
         self.maxBodyBytes = maxBodyBytes
         self.maxConcurrentTurns = maxConcurrentTurns
