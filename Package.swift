@@ -145,7 +145,7 @@ let package = Package(
         .executableTarget(
             name: "hermes",
             dependencies: [
-                "HermesCore", "HermesConfig", "HermesAgent", "HermesStore", "HermesGateway", "HermesRuntime", "CJemalloc",
+                "HermesCore", "HermesConfig", "HermesAgent", "HermesStore", "HermesGateway", "HermesRuntime", "HermesTools", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -165,7 +165,9 @@ let package = Package(
             name: "HermesLLMTests",
             dependencies: ["HermesLLM", "HermesSimulators", .product(name: "NIOCore", package: "swift-nio")]
         ),
-        .testTarget(name: "HermesToolsTests", dependencies: ["HermesTools", "HermesCore", "HermesSimulators", "HermesTesting"]),
+        .testTarget(
+            name: "HermesToolsTests", dependencies: ["HermesTools", "HermesCore", "HermesSimulators", "HermesTesting"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "HermesSimulatorsTests", dependencies: ["HermesSimulators", "HermesConfig", "HermesCore"]),
         .testTarget(name: "HermesTelemetryTests", dependencies: ["HermesTelemetry"]),
         .testTarget(

@@ -42,12 +42,14 @@ public struct HermesRuntime: Sendable {
 
     /// Assembles a runtime from `settings`. `model` replaces the OpenAI-compatible client (tests
     /// give a scripted model; it is metered all the same); `clock` drives every timer.
+    /// `approver` is asked about the dangerous commands of `cli` sessions (`hermes chat` on a
+    /// terminal); gateway sessions have no one to ask yet, so theirs are refused.
     ///
     /// Fails with a `ConfigError` when no model endpoint is set, and with a `StoreError` naming
     /// the file when the session database cannot be opened; nothing is left running then.
     public static func start(
         _ settings: RuntimeSettings, model replacement: (any ChatModel)? = nil,
-        clock: any HermesClock = ContinuousClock(), logger: Logger = Logger(label: "hermes")
+        clock: any HermesClock = ContinuousClock(), logger: Logger = Logger(label: "hermes"), approver: Approver = .nobody
     ) async throws -> HermesRuntime {
         guard replacement != nil || settings.model.baseURL != nil else {
             throw ConfigError(
@@ -76,7 +78,9 @@ public struct HermesRuntime: Sendable {
             capacity: settings.gateway.agentCacheSize, idleTTL: settings.gateway.agentIdleTTL, metrics: metrics, clock: clock)
         let sessions = Sessions(
             store: store, agents: agents, metrics: metrics, logger: logger,
-            makeAgent: agentFactory(settings, model: model, tools: tools, compressor: compressor, clients: clients, clock: clock, logger: logger))
+            makeAgent: agentFactory(
+                settings, model: model, tools: tools, compressor: compressor, clients: clients, clock: clock, logger: logger,
+                approver: approver))
         return HermesRuntime(
             settings: settings, metrics: metrics, clients: clients, model: model, tools: tools, store: store,
             compressor: compressor, sessions: sessions, clock: clock, logger: logger)
@@ -86,7 +90,7 @@ public struct HermesRuntime: Sendable {
     /// toolsets of the platform its session came from.
     private static func agentFactory(
         _ settings: RuntimeSettings, model: any ChatModel, tools: ToolRegistry, compressor: ContextCompressor?,
-        clients: HTTPClients, clock: any HermesClock, logger: Logger
+        clients: HTTPClients, clock: any HermesClock, logger: Logger, approver: Approver
     ) -> AgentFactory {
         let base = AgentConfiguration(
             systemPrompt: settings.systemPrompt ?? AgentConfiguration.defaultSystemPrompt, model: settings.model.name,
@@ -99,11 +103,13 @@ public struct HermesRuntime: Sendable {
         return { session, history throws(AgentError) in
             var configuration = base
             configuration.toolsets = byPlatform[session.source] ?? settings.toolsets(for: session.source, registry: tools)
+            let approvals = Approvals(
+                approver: session.source == "cli" ? approver : .gatewayReview, yolo: settings.yolo, guard: settings.commandGuard)
             return try Agent(
                 model: model, tools: tools,
                 context: ToolContext(
                     sessionID: session.id, workingDirectory: directory, todos: TodoStore(restoringFrom: history), web: web,
-                    httpClient: toolClient, clock: clock),
+                    httpClient: toolClient, clock: clock, approvals: approvals, writeGuard: settings.writeGuard),
                 configuration: configuration, history: history, compressor: compressor, logger: logger, clock: clock)
         }
     }
@@ -141,9 +147,9 @@ public struct HermesRuntime: Sendable {
 /// Starts a runtime, runs `body` with it, and shuts it down whatever `body` does.
 public func withRuntime<T: Sendable>(
     _ settings: RuntimeSettings, model: (any ChatModel)? = nil, clock: any HermesClock = ContinuousClock(),
-    logger: Logger = Logger(label: "hermes"), _ body: (HermesRuntime) async throws -> T
+    logger: Logger = Logger(label: "hermes"), approver: Approver = .nobody, _ body: (HermesRuntime) async throws -> T
 ) async throws -> T {
-    let runtime = try await HermesRuntime.start(settings, model: model, clock: clock, logger: logger)
+    let runtime = try await HermesRuntime.start(settings, model: model, clock: clock, logger: logger, approver: approver)
     do {
         let result = try await body(runtime)
         await runtime.shutdown()

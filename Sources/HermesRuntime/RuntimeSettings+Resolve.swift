@@ -22,6 +22,7 @@ extension RuntimeSettings {
     /// | compression | `--context-length` | | `compression` |
     /// | web tools | | `HERMES_WEB_BASE_URL`, `HERMES_WEB_API_KEY` (`TAVILY_API_KEY`) | `web` |
     /// | Telegram | | `TELEGRAM_BOT_TOKEN`, `TELEGRAM_WEBHOOK_SECRET`, `TELEGRAM_API_BASE_URL` | `telegram` |
+    /// | safety | | `HERMES_YOLO_MODE`, `HOME`, `HERMES_HOME`, `SUDO_PASSWORD`, `HERMES_WRITE_SAFE_ROOT` | |
     public static func resolve(
         flags: SettingsFlags = SettingsFlags(), environment: [String: String], file: String? = nil
     ) throws(ConfigError) -> RuntimeSettings {
@@ -34,6 +35,10 @@ extension RuntimeSettings {
         func url(_ name: String) throws(ConfigError) -> String? {
             try variable(name).map { text throws(ConfigError) in try httpURL(text, source: .environment(name)) }
         }
+        settings.yolo =
+            variable("HERMES_YOLO_MODE").map { ["1", "true", "yes", "on"].contains($0.lowercased().trimmingCharacters(in: .whitespaces)) } ?? false
+        settings.commandGuard = CommandGuard.forEnvironment(environment)
+        settings.writeGuard = WriteGuard.forEnvironment(environment)
         if let key = variable("API_SERVER_KEY") {
             settings.apiKey = key
             settings.apiKeySource = .environment("API_SERVER_KEY")

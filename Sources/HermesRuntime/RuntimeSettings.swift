@@ -41,6 +41,13 @@ public struct RuntimeSettings: Sendable {
     public var web = WebConfiguration()
     /// Context compression, on when the model's context length is given.
     public var compression: CompressionSettings?
+    /// `HERMES_YOLO_MODE`: dangerous terminal commands run without approval (hardline ones never
+    /// do). Read once, when the settings are resolved, so nothing a turn runs can turn it on.
+    public var yolo = false
+    /// What the terminal tool refuses or asks about, with this process's home folded in.
+    public var commandGuard = CommandGuard(home: nil, hermesHome: nil)
+    /// Where the file tools refuse to write, with this process's home folded in.
+    public var writeGuard = WriteGuard(home: nil, hermesHome: nil)
 
     /// The defaults (no model endpoint: that one has to be given).
     public init() {}

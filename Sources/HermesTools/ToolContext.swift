@@ -20,11 +20,16 @@ public struct ToolContext: Sendable {
     public var httpClient: HTTPClient
     /// The clock of the tools' timeouts.
     public var clock: any HermesClock
+    /// Who approves the session's dangerous terminal commands; by default nobody, so they are refused.
+    public var approvals: Approvals
+    /// Where `write_file` and `patch` refuse to write.
+    public var writeGuard: WriteGuard
 
     /// Makes a context.
     public init(
         sessionID: SessionID, workingDirectory: String, todos: TodoStore = TodoStore(),
-        web: WebConfiguration = WebConfiguration(), httpClient: HTTPClient = .shared, clock: any HermesClock = ContinuousClock()
+        web: WebConfiguration = WebConfiguration(), httpClient: HTTPClient = .shared, clock: any HermesClock = ContinuousClock(),
+        approvals: Approvals = Approvals(approver: .nobody), writeGuard: WriteGuard = .forEnvironment()
     ) {
         self.sessionID = sessionID
         self.workingDirectory = workingDirectory
@@ -32,6 +37,15 @@ public struct ToolContext: Sendable {
         self.web = web
         self.httpClient = httpClient
         self.clock = clock
+        self.approvals = approvals
+        self.writeGuard = writeGuard
+    }
+
+    /// `path` made absolute, when the file tools may write there; else a refusal naming it.
+    func writablePath(_ path: String) throws(ToolError) -> String {
+        let resolved = resolve(path)
+        if let refusal = writeGuard.refusal(writing: resolved, given: path) { throw ToolError(.refused, refusal) }
+        return resolved
     }
 
     /// `path` made absolute against the working directory (`~` expands to `$HOME`).

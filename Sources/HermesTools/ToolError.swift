@@ -13,6 +13,8 @@ public struct ToolError: Error, Sendable, CustomStringConvertible {
         case failed
         /// The tool ran past its time limit.
         case timeout
+        /// A safety rule refused the call (a protected path).
+        case refused
     }
 
     /// What kind of failure this is.

@@ -68,7 +68,7 @@ struct ChatCommand: AsyncParsableCommand {
         flags.contextLength = contextLength
         try await Failure.reporting {
             let settings = try self.settings.resolve(flags)
-            try await withRuntime(settings) { runtime in try await chat(in: runtime) }
+            try await withRuntime(settings, approver: TerminalApprover.current) { runtime in try await chat(in: runtime) }
         }
     }
 

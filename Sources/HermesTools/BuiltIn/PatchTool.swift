@@ -27,7 +27,7 @@ struct PatchTool: Tool {
     var isParallelSafe: Bool { false }
 
     func run(_ arguments: JSONValue, context: ToolContext) async throws -> String {
-        let path = context.resolve(arguments["path"]?.stringValue ?? "")
+        let path = try context.writablePath(arguments["path"]?.stringValue ?? "")
         let old = arguments["old_string"]?.stringValue ?? ""
         let new = arguments["new_string"]?.stringValue ?? ""
         let replaceAll = arguments["replace_all"]?.boolValue ?? false

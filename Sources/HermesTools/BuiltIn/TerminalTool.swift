@@ -42,6 +42,7 @@ struct TerminalTool: Tool {
 
     func run(_ arguments: JSONValue, context: ToolContext) async throws -> String {
         let command = arguments["command"]?.stringValue ?? ""
+        if case .refuse(let result) = await context.approvals.review(command) { return result }
         let timeout = arguments["timeout"]?.intValue.map { Duration.seconds($0) } ?? defaultTimeout
         let directory = context.resolve(arguments["workdir"]?.stringValue ?? ".")
         var options = PlatformOptions()

@@ -21,7 +21,7 @@ struct WriteFileTool: Tool {
     var isParallelSafe: Bool { false }
 
     func run(_ arguments: JSONValue, context: ToolContext) async throws -> String {
-        let path = context.resolve(arguments["path"]?.stringValue ?? "")
+        let path = try context.writablePath(arguments["path"]?.stringValue ?? "")
         let content = arguments["content"]?.stringValue ?? ""
         return try await FileIO.offload {
             do {

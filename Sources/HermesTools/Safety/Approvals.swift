@@ -1,0 +1,105 @@
+import HermesCore
+import Synchronization
+
+/// What a person answered when asked to approve a dangerous command (Python's choices).
+public enum ApprovalChoice: String, Sendable, Hashable {
+    /// Run it this time.
+    case once
+    /// Run it, and commands of the same kind for the rest of the session.
+    case session
+    /// Do not run it.
+    case deny
+}
+
+/// A dangerous command waiting for a person's answer.
+public struct ApprovalRequest: Sendable, Hashable {
+    /// The command as the model wrote it.
+    public var command: String
+    /// Why it needs approval (Python's description, also the key approvals are kept under).
+    public var description: String
+}
+
+/// Who can approve a session's dangerous commands.
+public enum Approver: Sendable {
+    /// Nobody is there to ask (`hermes chat` without a terminal): refused, failing closed.
+    case nobody
+    /// A gateway session with no chat to ask in (the API server, a signed webhook): refused with
+    /// Python's "asking the user for approval" message, and nothing runs.
+    case gatewayReview
+    /// A person is asked, and the command waits for the answer.
+    case ask(@Sendable (ApprovalRequest) async -> ApprovalChoice)
+}
+
+/// One session's approvals of dangerous commands, as the Python project's `tools/approval.py`
+/// keeps them: a hardline command is refused whatever is set; with YOLO mode
+/// (`HERMES_YOLO_MODE`, read once at start) a dangerous one runs unasked; else one approved for
+/// the session, or listed in `command_allowlist`, runs; else the approver decides.
+public final class Approvals: Sendable {
+    /// The result of a review.
+    public enum Decision: Sendable, Hashable {
+        /// Run the command.
+        case run
+        /// Do not; the text is the tool result the model gets.
+        case refuse(String)
+    }
+
+    /// Who is asked.
+    public let approver: Approver
+    /// Whether dangerous commands run unasked (hardline ones never do).
+    public let yolo: Bool
+    private let guardian: CommandGuard
+    private let approved = Mutex<Set<String>>([])
+
+    /// Approvals for one session, judged by `guardian`.
+    public init(approver: Approver, yolo: Bool = false, guard guardian: CommandGuard = .forEnvironment()) {
+        self.approver = approver
+        self.yolo = yolo
+        self.guardian = guardian
+    }
+
+    /// Whether `command` may run, asking the approver when it is dangerous.
+    public func review(_ command: String) async -> Decision {
+        switch guardian.check(command) {
+        case .allowed:
+            return .run
+        case .hardline(let description):
+            return .refuse(
+                Self.blocked(
+                    "BLOCKED (hardline): \(description). This command is on the unconditional blocklist and cannot be executed via the agent — not even with --yolo, /yolo, approvals.mode=off, or cron approve mode. If you genuinely need to run it, run it yourself in a terminal outside the agent."
+                ))
+        case .dangerous(let description):
+            if yolo || approved.withLock({ $0.contains(description) }) { return .run }
+            switch approver {
+            case .nobody:
+                return .refuse(
+                    Self.blocked(
+                        "BLOCKED: approval required (\(description)) but no interactive user or gateway is present to approve it."))
+            case .gatewayReview:
+                return .refuse(
+                    Self.blocked(
+                        "⚠️ This action is potentially dangerous (\(description)). Asking the user for approval.\n\n**Target:**\n```\n\(command)\n```"
+                    ))
+            case .ask(let ask):
+                let choice = await ask(ApprovalRequest(command: command, description: description))
+                switch choice {
+                case .deny:
+                    return .refuse(
+                        Self.blocked(
+                            "BLOCKED: User denied this potentially dangerous action (matched '\(description)'). Do NOT retry — the user has explicitly rejected it."
+                        ))
+                case .once:
+                    return .run
+                case .session:
+                    approved.withLock { _ = $0.insert(description) }
+                    return .run
+                }
+            }
+        }
+    }
+
+    /// The terminal tool's result for a command it did not run, in the Python tool's shape.
+    static func blocked(_ message: String) -> String {
+        JSONValue.object(["output": .string(""), "exit_code": .int(-1), "error": .string(message), "status": .string("blocked")])
+            .jsonText
+    }
+}

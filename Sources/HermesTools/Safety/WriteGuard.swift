@@ -1,0 +1,97 @@
+import Foundation
+
+/// Where the file tools (`write_file`, `patch`) refuse to write, as the Python project's
+/// `tools/file_tools.py` (`_check_sensitive_path`) and `agent/file_safety.py`
+/// (`is_write_denied`) decide it: system paths (`/etc/`, `/boot/`, …), the Docker socket, the
+/// Hermes configuration, credential files and directories (`~/.ssh`, `~/.aws`, `~/.netrc`, …),
+/// the Hermes `.env`, session database, pairing and token stores; and, when
+/// `HERMES_WRITE_SAFE_ROOT` is set, everything outside its roots. Paths are compared after
+/// symbolic links are resolved, so a link into `~/.ssh` is refused like the directory itself.
+public struct WriteGuard: Sendable {
+    /// The user's home.
+    public var home: String?
+    /// The Hermes home (`$HERMES_HOME`, else `~/.hermes`).
+    public var hermesHome: String?
+    /// `HERMES_WRITE_SAFE_ROOT`'s directories; empty allows everywhere not refused otherwise.
+    public var safeRoots: [String]
+
+    static let systemPrefixes = ["/etc/", "/boot/", "/usr/lib/systemd/", "/private/etc/", "/private/var/"]
+    static let systemExact: Set<String> = ["/var/run/docker.sock", "/run/docker.sock"]
+
+    /// A guard for `HOME`, `HERMES_HOME` and `HERMES_WRITE_SAFE_ROOT` of `environment`.
+    public static func forEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> WriteGuard {
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let hermesHome = environment["HERMES_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home.map { $0 + "/.hermes" }
+        let roots = (environment["HERMES_WRITE_SAFE_ROOT"] ?? "").split(separator: ":").map(String.init)
+        return WriteGuard(home: home, hermesHome: hermesHome, safeRoots: roots)
+    }
+
+    /// Makes a guard.
+    public init(home: String?, hermesHome: String?, safeRoots: [String] = []) {
+        self.home = home
+        self.hermesHome = hermesHome
+        self.safeRoots = safeRoots
+    }
+
+    /// Why a write to `path` (absolute, as the tool resolved it; `given` as the model wrote it)
+    /// is refused, in Python's words; nil when it may go ahead.
+    public func refusal(writing path: String, given: String) -> String? {
+        let resolved = Self.resolved(path)
+        let normalized = (path as NSString).standardizingPath
+        if Self.systemPrefixes.contains(where: { resolved.hasPrefix($0) || normalized.hasPrefix($0) })
+            || Self.systemExact.contains(resolved) || Self.systemExact.contains(normalized)
+        {
+            return "Refusing to write to sensitive system path: \(given)\nUse the terminal tool with sudo if you need to modify system files."
+        }
+        if let hermesHome, resolved == Self.resolved(hermesHome + "/config.yaml") {
+            return
+                "Refusing to write to Hermes config file: \(given)\nAgent cannot modify security-sensitive configuration. Edit ~/.hermes/config.yaml directly or use 'hermes config' instead."
+        }
+        if isCredential(resolved) { return "Write denied: '\(given)' is a protected system/credential file." }
+        let roots = safeRoots.map(Self.resolved)
+        if !roots.isEmpty, !roots.contains(where: { resolved == $0 || resolved.hasPrefix($0 + "/") }) {
+            return
+                "Write denied: '\(given)' is outside HERMES_WRITE_SAFE_ROOT (\(roots.sorted().joined(separator: ":"))). Unset the variable or add this path's directory prefix."
+        }
+        return nil
+    }
+
+    private func isCredential(_ resolved: String) -> Bool {
+        var exact: Set<String> = ["/etc/sudoers", "/etc/passwd", "/etc/shadow"]
+        var prefixes = ["/etc/sudoers.d", "/etc/systemd"]
+        var inside: [String] = []
+        if let home {
+            exact.formUnion(
+                [
+                    ".ssh/authorized_keys", ".ssh/id_rsa", ".ssh/id_ed25519", ".ssh/config", ".netrc", ".pgpass", ".npmrc", ".pypirc",
+                    ".git-credentials",
+                ]
+                .map { home + "/" + $0 })
+            prefixes += [".ssh", ".aws", ".gnupg", ".kube", ".docker", ".azure", ".config/gh", ".config/gcloud"].map { home + "/" + $0 }
+        }
+        if let hermesHome {
+            exact.formUnion([".env", ".anthropic_oauth.json", "state.db"].map { hermesHome + "/" + $0 })
+            inside = ["sessions", "mcp-tokens", "pairing"].map { hermesHome + "/" + $0 }
+        }
+        if exact.map(Self.resolved).contains(resolved) { return true }
+        if prefixes.map({ Self.resolved($0) + "/" }).contains(where: resolved.hasPrefix) { return true }
+        return inside.map(Self.resolved).contains { resolved == $0 || resolved.hasPrefix($0 + "/") }
+    }
+
+    /// `path` with `.`, `..` and the symbolic links of its existing part resolved, as Python's
+    /// `os.path.realpath`.
+    static func resolved(_ path: String) -> String {
+        var existing = (path as NSString).standardizingPath
+        var rest: [String] = []
+        while !existing.isEmpty, existing != "/" {
+            if let real = realpath(existing, nil) {
+                defer { free(real) }
+                let base = String(cString: real)
+                return rest.isEmpty ? base : (base == "/" ? "" : base) + "/" + rest.reversed().joined(separator: "/")
+            }
+            rest.append((existing as NSString).lastPathComponent)
+            existing = (existing as NSString).deletingLastPathComponent
+        }
+        return "/" + rest.reversed().joined(separator: "/")
+    }
+}

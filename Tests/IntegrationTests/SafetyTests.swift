@@ -1,0 +1,108 @@
+import Foundation
+import HermesCore
+import HermesLLM
+import HermesRuntime
+import HermesSimulators
+import HermesStore
+import HermesTesting
+import HermesTools
+import Testing
+
+/// The safety rules over a real gateway: what a model asks for and what actually runs.
+@Suite("safety rules in a running gateway", .timeLimit(.minutes(2)))
+struct SafetyTests {
+    /// A model that asks for `call` with `arguments` once, then answers "done".
+    private func insisting(on tool: String, _ arguments: String) -> ScriptedModel {
+        ScriptedModel { request, _ in
+            guard request.messages.last?.role == .user else { return ChatCompletion(message: .assistant("done"), finishReason: "stop") }
+            let call = ToolCall(id: "call_1", name: tool, arguments: arguments)
+            return ChatCompletion(message: Message(role: .assistant, content: nil, toolCalls: [call]), finishReason: "tool_calls")
+        }
+    }
+
+    private func toolResult(in gateway: RunningGateway, session: String) async throws -> String? {
+        try await gateway.store.history(of: SessionID(session)).first { $0.role == .tool }?.content
+    }
+
+    @Test(
+        "a hardline command, however rewritten, is refused as the tool result and nothing runs",
+        arguments: ["rm -rf ~", "r''m -rf \"$HOME\"", "sudo rm -rf ${HOME}/", "bash -c 'rm -rf ~/'"])
+    func hardline(command: String) async throws {
+        let marker = NSTemporaryDirectory() + "hermes-hardline-\(UUID().uuidString)"
+        let arguments = JSONValue.object(["command": .string("\(command); touch \(marker)")]).jsonText
+        try await withGateway(model: insisting(on: "terminal", arguments), settings: { $0.toolsets = ["terminal"] }) { gateway in
+            let answer = try await gateway.send(
+                "/v1/chat/completions", body: RunningGateway.chat("clean up"), headers: ["X-Hermes-Session-Id": "hardline"])
+            #expect(answer.status == 200)
+            let result = try #require(try await toolResult(in: gateway, session: "hardline"))
+            #expect(result.contains("BLOCKED (hardline)") && result.contains(#""status":"blocked""#), "\(result)")
+            #expect(!FileManager.default.fileExists(atPath: marker), "nothing of the command ran")
+        }
+    }
+
+    @Test("a dangerous command from the API server waits for an approval nobody can give there: refused, nothing runs")
+    func dangerousOnTheAPIServer() async throws {
+        let directory = NSTemporaryDirectory() + "hermes-dangerous-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory + "/build", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let arguments = JSONValue.object(["command": .string("rm -r \(directory)/build")]).jsonText
+        try await withGateway(model: insisting(on: "terminal", arguments), settings: { $0.toolsets = ["terminal"] }) { gateway in
+            _ = try await gateway.send(
+                "/v1/chat/completions", body: RunningGateway.chat("clean up"), headers: ["X-Hermes-Session-Id": "dangerous"])
+            let result = try #require(try await toolResult(in: gateway, session: "dangerous"))
+            #expect(result.contains("potentially dangerous (delete in root path)"), "\(result)")
+            #expect(FileManager.default.fileExists(atPath: directory + "/build"))
+        }
+    }
+
+    @Test("write_file refuses the Hermes .env, ~/.ssh and /etc, naming the path")
+    func protectedWrites() async throws {
+        let home = NSTemporaryDirectory() + "hermes-home-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home + "/.hermes", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        for (index, path) in [home + "/.hermes/.env", home + "/.ssh/authorized_keys", "/etc/hermes-test"].enumerated() {
+            let arguments = JSONValue.object(["path": .string(path), "content": "X=1"]).jsonText
+            try await withGateway(
+                model: insisting(on: "write_file", arguments),
+                settings: {
+                    $0.toolsets = ["file"]
+                    $0.writeGuard = WriteGuard(home: home, hermesHome: home + "/.hermes")
+                }
+            ) { gateway in
+                _ = try await gateway.send(
+                    "/v1/chat/completions", body: RunningGateway.chat("save it"), headers: ["X-Hermes-Session-Id": "write-\(index)"])
+                let result = try #require(try await toolResult(in: gateway, session: "write-\(index)"))
+                #expect(result.contains(path) && (result.contains("denied") || result.contains("Refusing")), "\(result)")
+                #expect(!FileManager.default.fileExists(atPath: path))
+            }
+        }
+    }
+
+    @Test("hermes chat with no terminal to ask on refuses a dangerous command (fail closed), and HERMES_YOLO_MODE runs it")
+    func chatWithoutATerminal() async throws {
+        let directory = NSTemporaryDirectory() + "hermes-chat-safety-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory + "/build", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var config = LLMSimulatorConfig()
+        config.firstToken = .init(median: .zero)
+        config.replyText = "done"
+        config.toolCalls = [.init(tool: "terminal", arguments: ["command": .string("rm -r \(directory)/build")])]
+        try await LLMSimulator(config: config).withServer { llm in
+            let refused = try await runProcess(
+                Executables.hermes, ["chat", "--base-url", llm, "--db", directory + "/state.db", "--toolsets", "terminal", "clean"],
+                environment: ["HERMES_YOLO_MODE": ""], input: "o\n")
+            #expect(refused.status == 0, "\(refused.standardError)")
+            #expect(FileManager.default.fileExists(atPath: directory + "/build"), "nobody could approve it: an answer piped in is not a person")
+            try await withSessionStore(at: directory + "/state.db") { store in
+                let id = try #require(try await store.sessions(SessionListQuery()).first?.id)
+                let result = try await store.history(of: id).first { $0.role == .tool }?.content ?? ""
+                #expect(result.contains("no interactive user or gateway is present to approve it"), "\(result)")
+            }
+            let yolo = try await runProcess(
+                Executables.hermes, ["chat", "--base-url", llm, "--no-store", "--toolsets", "terminal", "clean"],
+                environment: ["HERMES_YOLO_MODE": "true"])
+            #expect(yolo.status == 0, "\(yolo.standardError)")
+            #expect(!FileManager.default.fileExists(atPath: directory + "/build"), "YOLO mode ran it")
+        }
+    }
+}
