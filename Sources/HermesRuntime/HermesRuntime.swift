@@ -104,12 +104,14 @@ public struct HermesRuntime: Sendable {
             var configuration = base
             configuration.toolsets = byPlatform[session.source] ?? settings.toolsets(for: session.source, registry: tools)
             let approvals = Approvals(
-                approver: session.source == "cli" ? approver : .gatewayReview, yolo: settings.yolo, guard: settings.commandGuard)
+                approver: session.source == "cli" ? approver : .gatewayReview, yolo: settings.yolo, guard: settings.commandGuard,
+                redactor: settings.redactor)
             return try Agent(
                 model: model, tools: tools,
                 context: ToolContext(
                     sessionID: session.id, workingDirectory: directory, todos: TodoStore(restoringFrom: history), web: web,
-                    httpClient: toolClient, clock: clock, approvals: approvals, writeGuard: settings.writeGuard),
+                    httpClient: toolClient, clock: clock, approvals: approvals, writeGuard: settings.writeGuard,
+                    redactor: settings.redactor),
                 configuration: configuration, history: history, compressor: compressor, logger: logger, clock: clock)
         }
     }

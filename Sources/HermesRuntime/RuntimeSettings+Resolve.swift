@@ -22,7 +22,7 @@ extension RuntimeSettings {
     /// | compression | `--context-length` | | `compression` |
     /// | web tools | | `HERMES_WEB_BASE_URL`, `HERMES_WEB_API_KEY` (`TAVILY_API_KEY`) | `web` |
     /// | Telegram | | `TELEGRAM_BOT_TOKEN`, `TELEGRAM_WEBHOOK_SECRET`, `TELEGRAM_API_BASE_URL` | `telegram` |
-    /// | safety | | `HERMES_YOLO_MODE`, `HOME`, `HERMES_HOME`, `SUDO_PASSWORD`, `HERMES_WRITE_SAFE_ROOT` | |
+    /// | safety | | `HERMES_YOLO_MODE`, `HOME`, `HERMES_HOME`, `SUDO_PASSWORD`, `HERMES_WRITE_SAFE_ROOT`, `HERMES_REDACT_SECRETS` | |
     public static func resolve(
         flags: SettingsFlags = SettingsFlags(), environment: [String: String], file: String? = nil
     ) throws(ConfigError) -> RuntimeSettings {
@@ -39,6 +39,7 @@ extension RuntimeSettings {
             variable("HERMES_YOLO_MODE").map { ["1", "true", "yes", "on"].contains($0.lowercased().trimmingCharacters(in: .whitespaces)) } ?? false
         settings.commandGuard = CommandGuard.forEnvironment(environment)
         settings.writeGuard = WriteGuard.forEnvironment(environment)
+        settings.redactor = Redactor.forEnvironment(environment)
         if let key = variable("API_SERVER_KEY") {
             settings.apiKey = key
             settings.apiKeySource = .environment("API_SERVER_KEY")

@@ -48,6 +48,8 @@ public struct RuntimeSettings: Sendable {
     public var commandGuard = CommandGuard(home: nil, hermesHome: nil)
     /// Where the file tools refuse to write, with this process's home folded in.
     public var writeGuard = WriteGuard(home: nil, hermesHome: nil)
+    /// Masks secrets in tool output and file content (`HERMES_REDACT_SECRETS=false` turns it off).
+    public var redactor = Redactor()
 
     /// The defaults (no model endpoint: that one has to be given).
     public init() {}

@@ -24,12 +24,15 @@ public struct ToolContext: Sendable {
     public var approvals: Approvals
     /// Where `write_file` and `patch` refuse to write.
     public var writeGuard: WriteGuard
+    /// Masks secrets in what the terminal printed and in file content before the model sees them.
+    public var redactor: Redactor
 
     /// Makes a context.
     public init(
         sessionID: SessionID, workingDirectory: String, todos: TodoStore = TodoStore(),
         web: WebConfiguration = WebConfiguration(), httpClient: HTTPClient = .shared, clock: any HermesClock = ContinuousClock(),
-        approvals: Approvals = Approvals(approver: .nobody), writeGuard: WriteGuard = .forEnvironment()
+        approvals: Approvals = Approvals(approver: .nobody), writeGuard: WriteGuard = .forEnvironment(),
+        redactor: Redactor = Redactor()
     ) {
         self.sessionID = sessionID
         self.workingDirectory = workingDirectory
@@ -39,6 +42,7 @@ public struct ToolContext: Sendable {
         self.clock = clock
         self.approvals = approvals
         self.writeGuard = writeGuard
+        self.redactor = redactor
     }
 
     /// `path` made absolute, when the file tools may write there; else a refusal naming it.

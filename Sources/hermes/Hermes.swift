@@ -1,5 +1,6 @@
 import ArgumentParser
 import HermesCore
+import HermesRuntime
 
 /// The `hermes` command: the runtime's front door.
 @main
@@ -10,4 +11,19 @@ struct Hermes: AsyncParsableCommand {
         version: HermesVersion.current,
         subcommands: [ChatCommand.self, GatewayCommand.self, SessionsCommand.self]
     )
+
+    /// Logs go through the secret redactor before anything else runs.
+    static func main() async {
+        RedactingLogHandler.bootstrap()
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

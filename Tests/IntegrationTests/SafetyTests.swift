@@ -105,4 +105,23 @@ struct SafetyTests {
             #expect(!FileManager.default.fileExists(atPath: directory + "/build"), "YOLO mode ran it")
         }
     }
+
+    @Test("an .env-style secret a tool prints is masked before the model or the store sees it")
+    func secretsInToolOutput() async throws {
+        let directory = NSTemporaryDirectory() + "hermes-secrets-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "OPENAI_API_KEY=sk-proj-0123456789abcdefghij\n".write(toFile: directory + "/.env", atomically: true, encoding: .utf8)
+        let command = "export X=1; cat \(directory)/.env; echo DEPLOY_TOKEN=abcdef0123456789xyz"
+        let model = insisting(on: "terminal", JSONValue.object(["command": .string(command)]).jsonText)
+        try await withGateway(model: model, settings: { $0.toolsets = ["terminal"] }) { gateway in
+            _ = try await gateway.send(
+                "/v1/chat/completions", body: RunningGateway.chat("show the config"), headers: ["X-Hermes-Session-Id": "secrets"])
+            let result = try #require(try await toolResult(in: gateway, session: "secrets"))
+            #expect(!result.contains("sk-proj-0123456789abcdefghij") && !result.contains("abcdef0123456789xyz"), "\(result)")
+            #expect(result.contains("OPENAI_API_KEY=***") && result.contains("DEPLOY_TOKEN=***"), "as Python masks them: \(result)")
+            let sent = try #require(model.requests.last?.messages.last?.content)
+            #expect(!sent.contains("abcdef0123456789xyz"), "the model got the masked output")
+        }
+    }
 }

@@ -35,6 +35,7 @@ struct ReadFileTool: Tool {
         let path = context.resolve(arguments["path"]?.stringValue ?? "")
         let offset = arguments["offset"]?.intValue ?? 1
         let limit = arguments["limit"]?.intValue ?? 500
+        let redactor = context.redactor
         return try await FileIO.offload {
             let text = try FileIO.readText(path, limit: Self.maxFileBytes)
             var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -51,7 +52,7 @@ struct ReadFileTool: Tool {
                 line += 1
             }
             var result: [String: JSONValue] = [
-                "path": .string(path), "content": .string(output), "total_lines": .int(lines.count),
+                "path": .string(path), "content": .string(redactor.redact(output, as: .file)), "total_lines": .int(lines.count),
             ]
             if line <= lines.count { result["next_offset"] = .int(line) }
             return JSONValue.object(result).jsonText

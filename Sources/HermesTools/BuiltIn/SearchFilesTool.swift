@@ -45,6 +45,7 @@ struct SearchFilesTool: Tool {
         let limit = arguments["limit"]?.intValue ?? 50
         let offset = arguments["offset"]?.intValue ?? 0
         let mode = arguments["output_mode"]?.stringValue ?? "content"
+        let redactor = context.redactor
         return try await FileIO.offload {
             // Regex is not Sendable, so it is compiled on the thread that uses it.
             let regex: Regex<AnyRegexOutput>?
@@ -74,7 +75,10 @@ struct SearchFilesTool: Tool {
                         if mode == "content" {
                             total += 1
                             if total > offset, results.count < limit {
-                                results.append(["path": .string(file), "line": .int(number + 1), "text": .string(String(line.prefix(500)))])
+                                results.append([
+                                    "path": .string(file), "line": .int(number + 1),
+                                    "text": .string(redactor.redact(String(line.prefix(500)), as: .file)),
+                                ])
                             }
                         }
                     }

@@ -79,10 +79,11 @@ struct TerminalTool: Tool {
         if watchdog.timedOut.load(ordering: .acquiring) {
             throw ToolError(
                 .timeout,
-                "terminal: the command ran past its \(timeout.shortDescription) timeout and was killed. Output so far:\n\(result.closureResult.text)"
+                "terminal: the command ran past its \(timeout.shortDescription) timeout and was killed. Output so far:\n\(context.redactor.redactOutput(result.closureResult.text, of: command))"
             )
         }
-        return JSONValue.object(["output": .string(result.closureResult.text), "exit_code": .int(exitCode)]).jsonText
+        let output = context.redactor.redactOutput(result.closureResult.text, of: command)
+        return JSONValue.object(["output": .string(output), "exit_code": .int(exitCode)]).jsonText
     }
 }
 

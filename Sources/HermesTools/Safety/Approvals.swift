@@ -13,7 +13,7 @@ public enum ApprovalChoice: String, Sendable, Hashable {
 
 /// A dangerous command waiting for a person's answer.
 public struct ApprovalRequest: Sendable, Hashable {
-    /// The command as the model wrote it.
+    /// The command as the model wrote it, its secrets masked (what a person is shown).
     public var command: String
     /// Why it needs approval (Python's description, also the key approvals are kept under).
     public var description: String
@@ -48,13 +48,18 @@ public final class Approvals: Sendable {
     /// Whether dangerous commands run unasked (hardline ones never do).
     public let yolo: Bool
     private let guardian: CommandGuard
+    private let redactor: Redactor
     private let approved = Mutex<Set<String>>([])
 
-    /// Approvals for one session, judged by `guardian`.
-    public init(approver: Approver, yolo: Bool = false, guard guardian: CommandGuard = .forEnvironment()) {
+    /// Approvals for one session, judged by `guardian`; what is shown of a command is masked by
+    /// `redactor`.
+    public init(
+        approver: Approver, yolo: Bool = false, guard guardian: CommandGuard = .forEnvironment(), redactor: Redactor = Redactor()
+    ) {
         self.approver = approver
         self.yolo = yolo
         self.guardian = guardian
+        self.redactor = redactor
     }
 
     /// Whether `command` may run, asking the approver when it is dangerous.
@@ -77,10 +82,10 @@ public final class Approvals: Sendable {
             case .gatewayReview:
                 return .refuse(
                     Self.blocked(
-                        "⚠️ This action is potentially dangerous (\(description)). Asking the user for approval.\n\n**Target:**\n```\n\(command)\n```"
+                        "⚠️ This action is potentially dangerous (\(description)). Asking the user for approval.\n\n**Target:**\n```\n\(redactor.redact(command))\n```"
                     ))
             case .ask(let ask):
-                let choice = await ask(ApprovalRequest(command: command, description: description))
+                let choice = await ask(ApprovalRequest(command: redactor.redact(command), description: description))
                 switch choice {
                 case .deny:
                     return .refuse(

@@ -168,6 +168,26 @@ struct Pattern: Sendable {
         expression.firstMatch(in: text, range: NSRange(location: 0, length: (text as NSString).length)) != nil
     }
 
+    /// `text` with each match replaced by what `transform` makes of its groups (0: the whole
+    /// match; nil: a group that did not take part), as Python's `re.sub` with a function.
+    func replace(in text: String, _ transform: ([String?]) -> String) -> String {
+        let source = text as NSString
+        let matches = expression.matches(in: text, range: NSRange(location: 0, length: source.length))
+        guard !matches.isEmpty else { return text }
+        var result = ""
+        var last = 0
+        for match in matches {
+            result += source.substring(with: NSRange(location: last, length: match.range.location - last))
+            let groups = (0..<match.numberOfRanges).map { index -> String? in
+                let range = match.range(at: index)
+                return range.location == NSNotFound ? nil : source.substring(with: range)
+            }
+            result += transform(groups)
+            last = match.range.location + match.range.length
+        }
+        return result + source.substring(from: last)
+    }
+
     func replace(in text: String, with template: String) -> String {
         expression.stringByReplacingMatches(
             in: text, range: NSRange(location: 0, length: (text as NSString).length), withTemplate: template)
