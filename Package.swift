@@ -87,6 +87,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -190,7 +191,9 @@ let package = Package(
         ),
         .testTarget(
             name: "HermesGatewayTests",
-            dependencies: ["HermesGateway", "HermesCore", "HermesAgent", "HermesTesting"]
+            dependencies: [
+                "HermesGateway", "HermesCore", "HermesAgent", "HermesTesting", .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .testTarget(
             name: "HermesRuntimeTests",

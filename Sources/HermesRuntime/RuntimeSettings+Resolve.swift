@@ -22,6 +22,7 @@ extension RuntimeSettings {
     /// | compression | `--context-length` | | `compression` |
     /// | web tools | | `HERMES_WEB_BASE_URL`, `HERMES_WEB_API_KEY` (`TAVILY_API_KEY`) | `web` |
     /// | Telegram | | `TELEGRAM_BOT_TOKEN`, `TELEGRAM_WEBHOOK_SECRET`, `TELEGRAM_API_BASE_URL` | `telegram` |
+    /// | who may talk | | `GATEWAY_ALLOW_ALL_USERS`, `GATEWAY_ALLOWED_USERS`, `TELEGRAM_ALLOW_ALL_USERS`, `TELEGRAM_ALLOWED_USERS`, `TELEGRAM_GROUP_ALLOWED_USERS`, `TELEGRAM_GROUP_ALLOWED_CHATS`; pairing under `HERMES_HOME` | |
     /// | safety | | `HERMES_YOLO_MODE`, `HOME`, `HERMES_HOME`, `SUDO_PASSWORD`, `HERMES_WRITE_SAFE_ROOT`, `HERMES_REDACT_SECRETS` | |
     public static func resolve(
         flags: SettingsFlags = SettingsFlags(), environment: [String: String], file: String? = nil
@@ -40,6 +41,8 @@ extension RuntimeSettings {
         settings.commandGuard = CommandGuard.forEnvironment(environment)
         settings.writeGuard = WriteGuard.forEnvironment(environment)
         settings.redactor = Redactor.forEnvironment(environment)
+        settings.gateway.access = AccessPolicy.fromEnvironment(environment)
+        settings.gateway.pairingDirectory = PairingStore.directory(hermesHome: DatabaseLocation.hermesHome(environment))
         if let key = variable("API_SERVER_KEY") {
             settings.apiKey = key
             settings.apiKeySource = .environment("API_SERVER_KEY")

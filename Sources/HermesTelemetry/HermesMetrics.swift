@@ -48,6 +48,7 @@ public final class HermesMetrics: Sendable {
         var llmRequests: [String: Counter] = [:]
         var toolDurations: [String: DurationHistogram] = [:]
         var compressions: [String: Counter] = [:]
+        var unauthorized: [String: Counter] = [:]
     }
 
     /// Buckets for durations from a millisecond to two minutes.
@@ -167,6 +168,15 @@ public final class HermesMetrics: Sendable {
     public func recordCompression(outcome: String, duration: Duration) {
         compressions(outcome: outcome).increment()
         compressionDuration.record(duration)
+    }
+
+    /// A platform message refused because its sender may not talk to the bot
+    /// (`hermes_unauthorized_messages_total{platform}`).
+    public func recordUnauthorizedMessage(platform: String) {
+        counter(
+            \.unauthorized, "hermes_unauthorized_messages", "Platform messages refused because their sender is not allowed.",
+            label: "platform", value: platform
+        ).increment()
     }
 
     /// A turn refused because its session's queue was full.

@@ -9,7 +9,7 @@ struct Hermes: AsyncParsableCommand {
         commandName: "hermes",
         abstract: "The Hermes agent runtime, in Swift.",
         version: HermesVersion.current,
-        subcommands: [ChatCommand.self, GatewayCommand.self, SessionsCommand.self]
+        subcommands: [ChatCommand.self, GatewayCommand.self, SessionsCommand.self, PairingCommand.self]
     )
 
     /// Logs go through the secret redactor before anything else runs.

@@ -23,9 +23,11 @@ struct GatewayPlatformTests {
     }
 
     private func configuration(platform: String, interval: Duration = .milliseconds(100)) -> GatewayConfiguration {
-        GatewayConfiguration(
+        var configuration = GatewayConfiguration(
             telegram: TelegramSettings(botToken: "123:abc", secretToken: Self.secret, apiBaseURL: platform, editInterval: interval),
             webhooks: ["github": WebhookRoute(secret: "hook-secret", prompt: "Review {pull_request.title} ({event_type})")])
+        configuration.access = .open
+        return configuration
     }
 
     @Test("a Telegram update gets 200 at once, then a sendMessage and rate-limited edits ending with the stored reply")

@@ -29,7 +29,7 @@ struct GatewayProcessTests {
                     Executables.hermes, ["gateway", "--port", "0", "--db", directory + "/state.db"],
                     environment: [
                         "HERMES_BASE_URL": llm, "API_SERVER_KEY": TestKeys.apiServer, "TELEGRAM_BOT_TOKEN": "1:t",
-                        "TELEGRAM_API_BASE_URL": platformURL,
+                        "TELEGRAM_API_BASE_URL": platformURL, "TELEGRAM_ALLOW_ALL_USERS": "true",
                     ]
                 ) { gateway in
                     let baseURL = try await gateway.listeningURL()
@@ -56,7 +56,10 @@ struct GatewayProcessTests {
                             var update = HTTPClientRequest(url: baseURL + "/webhook/telegram")
                             update.method = .POST
                             update.body = .bytes(
-                                ByteBuffer(string: #"{"update_id":\#(chat),"message":{"message_id":1,"chat":{"id":\#(chat)},"text":"hi"}}"#))
+                                ByteBuffer(
+                                    string:
+                                        #"{"update_id":\#(chat),"message":{"message_id":1,"chat":{"id":\#(chat),"type":"private"},"from":{"id":\#(chat)},"text":"hi"}}"#
+                                ))
                             let response = try await client.execute(update, timeout: .seconds(10))
                             #expect(response.status.code == 200)
                         }

@@ -1,11 +1,13 @@
 import Foundation
 import HermesCore
+import HermesGateway
 import HermesLLM
 import HermesRuntime
 import HermesSimulators
 import HermesStore
 import HermesTesting
 import HermesTools
+import NIOHTTP1
 import Testing
 
 /// The safety rules over a real gateway: what a model asks for and what actually runs.
@@ -26,10 +28,11 @@ struct SafetyTests {
 
     @Test(
         "a hardline command, however rewritten, is refused as the tool result and nothing runs",
-        arguments: ["rm -rf ~", "r''m -rf \"$HOME\"", "sudo rm -rf ${HOME}/", "bash -c 'rm -rf ~/'"])
+        arguments: ["rm -rf ~", "r''m -rf \"$HOME\"", "bash -c 'rm -rf ~/'"])
     func hardline(command: String) async throws {
         let marker = NSTemporaryDirectory() + "hermes-hardline-\(UUID().uuidString)"
-        let arguments = JSONValue.object(["command": .string("\(command); touch \(marker)")]).jsonText
+        // Were the guard to miss it, `false` would still stop the shell before the delete.
+        let arguments = JSONValue.object(["command": .string("touch \(marker) && false && \(command)")]).jsonText
         try await withGateway(model: insisting(on: "terminal", arguments), settings: { $0.toolsets = ["terminal"] }) { gateway in
             let answer = try await gateway.send(
                 "/v1/chat/completions", body: RunningGateway.chat("clean up"), headers: ["X-Hermes-Session-Id": "hardline"])
@@ -122,6 +125,49 @@ struct SafetyTests {
             #expect(result.contains("OPENAI_API_KEY=***") && result.contains("DEPLOY_TOKEN=***"), "as Python masks them: \(result)")
             let sent = try #require(model.requests.last?.messages.last?.content)
             #expect(!sent.contains("abcdef0123456789xyz"), "the model got the masked output")
+        }
+    }
+
+    @Test("an unknown Telegram user gets a pairing code and no turn; after hermes pairing approve their next message runs one")
+    func telegramPairing() async throws {
+        let home = NSTemporaryDirectory() + "hermes-pairing-home-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let platform = PlatformSimulator()
+        let llm = LLMSimulator()
+        let delivered = Gate()
+        try await platform.withServer { platformURL in
+            try await llm.withServer { llmURL in
+                var configuration = GatewayConfiguration(
+                    telegram: TelegramSettings(botToken: "123:abc", apiBaseURL: platformURL, editInterval: .zero))
+                configuration.pairingDirectory = PairingStore.directory(hermesHome: home)
+                try await withGateway(configuration, model: simulatorModel(llmURL), onDelivery: { _ in delivered.arrive() }) { gateway in
+                    func message(_ id: Int, _ text: String) -> String {
+                        #"{"update_id":\#(id),"message":{"message_id":\#(id),"chat":{"id":7,"type":"private"},"from":{"id":7,"first_name":"Ada"},"text":"\#(text)"}}"#
+                    }
+                    #expect(try await gateway.send("/webhook/telegram", body: message(1, "hello")).status == 200)
+                    await platform.waitForCalls(1)
+                    let offer = try #require(platform.calls().first?.text)
+                    #expect(offer.hasPrefix("Hi~ I don't recognize you yet!"), "\(offer)")
+                    let code = try #require(offer.split(separator: "`").dropFirst().first.map(String.init))
+                    #expect(try await gateway.send("/webhook/telegram", body: message(2, "hello?")).status == 200)
+                    #expect(llm.recentRequests() == "[]", "no model request for a stranger")
+                    #expect(try await gateway.store.sessions(SessionListQuery()).isEmpty, "nothing stored")
+                    let metrics = try await gateway.send("/metrics", method: .GET).body
+                    #expect(metrics.contains(#"hermes_unauthorized_messages_total{platform="telegram"} 2"#))
+
+                    let approval = try await runProcess(
+                        Executables.hermes, ["pairing", "approve", "telegram", code], environment: ["HERMES_HOME": home])
+                    #expect(approval.status == 0 && approval.standardOutput.contains("Approved! User Ada (7) on telegram"), "\(approval)")
+                    let mode = try FileManager.default.attributesOfItem(atPath: configuration.pairingDirectory! + "/telegram-approved.json")[
+                        .posixPermissions]
+                    #expect(mode as? Int == 0o600)
+
+                    #expect(try await gateway.send("/webhook/telegram", body: message(3, "hello again")).status == 200)
+                    await delivered.waitForArrivals(1)
+                    #expect(try await gateway.store.history(of: SessionID("telegram-7")).first?.content == "hello again")
+                    #expect(llm.stats().requests == 1)
+                }
+            }
         }
     }
 }

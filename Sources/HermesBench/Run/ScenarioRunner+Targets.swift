@@ -115,6 +115,9 @@ extension ScenarioRunner {
         flags.baseURL = llm
         var settings = try RuntimeSettings.resolve(flags: flags, environment: [:])
         settings.apiKey = apiKey
+        // The harness is the operator of its own bot: every simulated chat may talk to it.
+        settings.gateway.access = .open
+        settings.gateway.pairingDirectory = nil
         settings.gateway.maxConcurrentTurns = scenario.gatewayLimits.maxConcurrentTurns
         settings.gateway.maxQueuedPerSession = scenario.gatewayLimits.maxQueuedPerSession
         settings.gateway.maxPendingTurns = scenario.gatewayLimits.maxPendingTurns

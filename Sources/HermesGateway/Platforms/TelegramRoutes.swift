@@ -4,6 +4,7 @@ import HTTPTypes
 import HermesAgent
 import HermesCore
 import HermesStore
+import HermesTelemetry
 import Hummingbird
 import Logging
 import NIOCore
@@ -18,6 +19,9 @@ struct TelegramRoutes: Sendable {
     let maxBodyBytes: Int
     let seen: RecentIDs
     let client: TelegramClient
+    let access: AccessPolicy
+    let pairing: PairingStore?
+    let metrics: HermesMetrics
     let clock: any HermesClock
     let logger: Logger
     /// Hears what became of each accepted message.
@@ -38,7 +42,7 @@ struct TelegramRoutes: Sendable {
             } catch {
                 throw OpenAIError(.badRequest, "not a Telegram update: \(error)")
             }
-            return accept(update)
+            return await accept(update)
         }
     }
 
@@ -49,7 +53,7 @@ struct TelegramRoutes: Sendable {
 
     /// Admits the update's turn in arrival order and hands it to the background; 503 when the
     /// gateway is stopping (Telegram then retries, so nothing is lost).
-    private func accept(_ update: TelegramUpdate) -> Response {
+    private func accept(_ update: TelegramUpdate) async -> Response {
         let received = ContinuousClock.now
         guard let message = update.message, let text = message.text,
             !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
@@ -57,6 +61,15 @@ struct TelegramRoutes: Sendable {
         let key = "telegram:\(update.updateID)"
         guard seen.insert(key) else { return Self.ok }
         let chat = message.chat.id
+        let sender = AccessPolicy.Sender(
+            platform: "telegram", userID: message.from.map { String($0.id) }, chatID: String(chat), chatType: Self.chatType(of: message))
+        guard await allowed(sender) else {
+            metrics.recordUnauthorizedMessage(platform: "telegram")
+            if sender.chatType == "dm", let user = sender.userID, let pairing, access.offersPairing(on: "telegram") {
+                _ = background.submit { await offerPairing(to: user, name: message.from?.name ?? "", in: message, store: pairing) }
+            }
+            return Self.ok
+        }
         let session = SessionID("telegram-\(chat)" + (message.threadID.map { "-\($0)" } ?? ""))
         let request = TurnRequest(
             session: NewSession(
@@ -95,6 +108,53 @@ struct TelegramRoutes: Sendable {
             return Self.unavailable
         }
         return Self.ok
+    }
+
+    /// Whether the sender may talk to the bot: the policy's lists first, the pairing files only
+    /// for those the lists leave out.
+    private func allowed(_ sender: AccessPolicy.Sender) async -> Bool {
+        if access.allows(sender, paired: false) { return true }
+        guard let pairing, let user = sender.userID else { return false }
+        do {
+            return access.allows(sender, paired: try await pairing.perform { try $0.isApproved(platform: "telegram", user: user) })
+        } catch {
+            logger.warning("pairing store unreadable; refusing", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+
+    /// Answers an unknown user in a direct chat as the Python gateway does: a pairing code for the
+    /// owner to approve, or, past the limits, one "too many requests" reply; within 10 minutes of
+    /// an answer, nothing.
+    private func offerPairing(to user: String, name: String, in message: TelegramUpdate.Message, store: PairingStore) async {
+        do {
+            let code: String?? = try await store.perform { files in
+                guard try !files.isRateLimited(platform: "telegram", user: user) else { return .none }
+                return .some(try files.generateCode(platform: "telegram", user: user, name: name))
+            }
+            guard let code else { return }
+            let text: String
+            if let code {
+                text =
+                    "Hi~ I don't recognize you yet!\n\nHere's your pairing code: `\(code)`\n\nAsk the bot owner to run:\n`hermes pairing approve telegram \(code)`"
+            } else {
+                text = "Too many pairing requests right now~ Please try again later!"
+                try await store.perform { try $0.recordRequest(platform: "telegram", user: user) }
+            }
+            _ = try await client.sendMessage(chat: message.chat.id, text: text, thread: message.threadID, replyTo: nil)
+        } catch {
+            logger.warning("telegram pairing reply failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The chat kind as the Python adapter names it: `dm`, `group`, `forum` (a topic of a forum
+    /// supergroup) or `channel`.
+    static func chatType(of message: TelegramUpdate.Message) -> String {
+        switch message.chat.type ?? "private" {
+        case "private": "dm"
+        case "supergroup": message.threadID != nil && (message.isTopicMessage == true || message.chat.isForum == true) ? "forum" : "group"
+        case let other: other
+        }
     }
 
     /// Runs the turn and streams its reply into one message, edited at most once per `editInterval`.

@@ -30,6 +30,7 @@ public struct Gateway: Sendable {
     /// Runs platform turns after their webhook was answered.
     public let background = BackgroundTurns()
     private let seen = RecentIDs()
+    private let pairing: PairingStore?
     private let logger: Logger
     private let platformClient: HTTPClient
     private let clock: any HermesClock
@@ -50,6 +51,7 @@ public struct Gateway: Sendable {
         self.platformClient = platformClient
         self.clock = clock
         self.onDelivery = onDelivery
+        pairing = configuration.pairingDirectory.map { PairingStore(directory: $0) }
         runner = TurnRunner(
             router: SessionRouter(
                 maxConcurrentTurns: configuration.maxConcurrentTurns,
@@ -78,7 +80,7 @@ public struct Gateway: Sendable {
             TelegramRoutes(
                 settings: telegram, runner: runner, background: background, maxBodyBytes: configuration.maxBodyBytes,
                 seen: seen, client: TelegramClient(baseURL: telegram.apiBaseURL, token: telegram.botToken, httpClient: platformClient),
-                clock: clock, logger: logger
+                access: configuration.access, pairing: pairing, metrics: metrics, clock: clock, logger: logger
             ) { [metrics, onDelivery] delivery in
                 if delivery.deliveryError == nil { metrics.recordTelegramReply(after: delivery.finished - delivery.received) }
                 onDelivery?(delivery)

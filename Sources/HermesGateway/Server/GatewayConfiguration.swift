@@ -29,6 +29,12 @@ public struct GatewayConfiguration: Sendable {
     public var telegram: TelegramSettings?
     /// Signed generic webhooks (`POST /webhook/{name}`), by route name.
     public var webhooks: [String: WebhookRoute]
+    /// Who may talk to the bot on the chat platforms: nobody but paired users unless an allowlist
+    /// or an allow-all switch says otherwise.
+    public var access = AccessPolicy()
+    /// Where DM pairing keeps its files (`$HERMES_HOME/platforms/pairing`); nil: no pairing, so
+    /// unknown users get no answer.
+    public var pairingDirectory: String?
 
     /// Makes a configuration.
     public init(
