@@ -71,7 +71,7 @@ public struct WriteGuard: Sendable {
         }
         if let hermesHome {
             exact.formUnion([".env", ".anthropic_oauth.json", "state.db"].map { hermesHome + "/" + $0 })
-            inside = ["sessions", "mcp-tokens", "pairing"].map { hermesHome + "/" + $0 }
+            inside = ["sessions", "mcp-tokens", "pairing", "platforms/pairing"].map { hermesHome + "/" + $0 }
         }
         if exact.map(Self.resolved).contains(resolved) { return true }
         if prefixes.map({ Self.resolved($0) + "/" }).contains(where: resolved.hasPrefix) { return true }
