@@ -83,6 +83,7 @@ let package = Package(
             dependencies: [
                 "HermesCore", "HermesAgent", "HermesStore", "HermesTelemetry",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -46,7 +46,8 @@ public actor Agent {
         self.configuration = configuration
         self.history = history
         self.context = context
-        self.executor = ToolExecutor(registry: tools, enabled: Set(toolSpecs.map(\.name)))
+        self.executor = ToolExecutor(
+            registry: tools, enabled: Set(toolSpecs.map(\.name)), maxResultCharacters: configuration.maxToolResultCharacters)
         self.logger = logger ?? Logger(label: "hermes.agent")
         self.compressor = compressor
         self.clock = clock

@@ -16,6 +16,9 @@ public struct AgentConfiguration: Sendable {
     public var temperature: Double?
     /// How often a model call whose tool-call arguments are not JSON is asked again.
     public var malformedToolCallRetries: Int
+    /// The longest tool result the model is given, in characters; past it the middle is dropped
+    /// behind a marker (Python's per-result budget, `DEFAULT_RESULT_SIZE_CHARS`).
+    public var maxToolResultCharacters = 100_000
 
     /// Makes a configuration. The defaults follow the Python project (90 iterations).
     public init(

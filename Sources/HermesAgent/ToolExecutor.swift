@@ -13,11 +13,27 @@ public struct ToolExecutor: Sendable {
     public let registry: ToolRegistry
     /// The tools this agent may call (its toolset selection).
     public let enabled: Set<String>
+    /// The longest result handed back to the model, in characters.
+    public let maxResultCharacters: Int
 
-    /// Makes an executor over `registry`, allowing the tools named in `enabled`.
-    public init(registry: ToolRegistry, enabled: Set<String>) {
+    /// Makes an executor over `registry`, allowing the tools named in `enabled` and cutting
+    /// results past `maxResultCharacters`.
+    public init(registry: ToolRegistry, enabled: Set<String>, maxResultCharacters: Int = 100_000) {
         self.registry = registry
         self.enabled = enabled
+        self.maxResultCharacters = maxResultCharacters
+    }
+
+    /// `result` cut to `maxResultCharacters`: its head and tail, with a marker saying how much
+    /// of the middle was dropped.
+    func bounded(_ result: String) -> String {
+        let count = result.count
+        guard count > maxResultCharacters else { return result }
+        let head = maxResultCharacters * 7 / 10
+        let tail = maxResultCharacters - head
+        return String(result.prefix(head))
+            + "\n\n[… \(count - head - tail) characters of this tool result dropped: it was \(count) characters, past the \(maxResultCharacters) the model is given …]\n\n"
+            + String(result.suffix(tail))
     }
 
     /// Runs `calls`; never throws for a tool's failure (that becomes an error result for the
@@ -79,7 +95,7 @@ public struct ToolExecutor: Sendable {
             result = ToolError(.failed, "\(call.name): \(error)").resultText
             isError = true
         }
-        let run = ToolRun(call: call, result: result, isError: isError, started: started, ended: .now)
+        let run = ToolRun(call: call, result: bounded(result), isError: isError, started: started, ended: .now)
         onEvent?(.toolFinished(run))
         return run
     }

@@ -92,9 +92,11 @@ public struct HermesRuntime: Sendable {
         _ settings: RuntimeSettings, model: any ChatModel, tools: ToolRegistry, compressor: ContextCompressor?,
         clients: HTTPClients, clock: any HermesClock, logger: Logger, approver: Approver
     ) -> AgentFactory {
-        let base = AgentConfiguration(
+        var configured = AgentConfiguration(
             systemPrompt: settings.systemPrompt ?? AgentConfiguration.defaultSystemPrompt, model: settings.model.name,
             toolsets: [], maxIterations: settings.maxIterations, stream: settings.stream)
+        configured.maxToolResultCharacters = settings.maxToolResultCharacters
+        let base = configured
         let web = settings.web
         let directory = settings.workingDirectory
         let toolClient = clients.tools

@@ -17,7 +17,9 @@ import Yams
 /// agent: {toolsets: [terminal, file, web, todo], max_iterations: 90, system_prompt: "..."}
 /// platform_toolsets: {telegram: [web, todo]}
 /// limits: {max_body_bytes: 10000000, max_concurrent_turns: 64, max_queued_per_session: 16, max_pending_turns: 4096,
-///          retry_after_seconds: 1, agent_cache_size: 128, agent_idle_ttl: 1h, shutdown_grace_period: 30s}
+///          retry_after_seconds: 1, agent_cache_size: 128, agent_idle_ttl: 1h, shutdown_grace_period: 30s,
+///          max_messages: 1000, max_request_characters: 2000000, max_connections: 1024, idle_timeout: 60s,
+///          max_tool_result_characters: 100000}
 /// web: {base_url: https://api.tavily.com, api_key: tvly-...}
 /// telegram: {bot_token: "123:abc", secret_token: s3cret, api_base_url: https://api.telegram.org, edit_interval: 1s}
 /// webhooks: {github: {secret: s3cret, prompt: "Review {pull_request.title}", events: [pull_request]}}
@@ -99,7 +101,8 @@ extension RuntimeSettings {
             node, at: "limits",
             allowed: [
                 "max_body_bytes", "max_concurrent_turns", "max_queued_per_session", "max_pending_turns", "retry_after_seconds",
-                "agent_cache_size", "agent_idle_ttl", "shutdown_grace_period",
+                "agent_cache_size", "agent_idle_ttl", "shutdown_grace_period", "max_messages", "max_request_characters",
+                "max_connections", "idle_timeout", "max_tool_result_characters",
             ])
         func int(_ key: String, atLeast minimum: Int) throws(ConfigError) -> Int? {
             try members[key].map { node throws(ConfigError) in try reader.int(node, at: "limits.\(key)", atLeast: minimum) }
@@ -115,6 +118,11 @@ extension RuntimeSettings {
         if let value = try int("agent_cache_size", atLeast: 1) { gateway.agentCacheSize = value }
         if let value = try duration("agent_idle_ttl") { gateway.agentIdleTTL = value }
         if let value = try duration("shutdown_grace_period") { gateway.shutdownGracePeriod = value }
+        if let value = try int("max_messages", atLeast: 1) { gateway.maxMessages = value }
+        if let value = try int("max_request_characters", atLeast: 1) { gateway.maxRequestCharacters = value }
+        if let value = try int("max_connections", atLeast: 1) { gateway.maxConnections = value }
+        if let value = try duration("idle_timeout") { gateway.idleTimeout = value }
+        if let value = try int("max_tool_result_characters", atLeast: 1000) { maxToolResultCharacters = value }
     }
 
     private static func telegram(_ node: Node, reader: YAMLReader) throws(ConfigError) -> TelegramSettings {

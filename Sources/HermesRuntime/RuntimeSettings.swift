@@ -31,6 +31,8 @@ public struct RuntimeSettings: Sendable {
     public var platformToolsets: [String: [String]] = [:]
     /// Most model calls per turn.
     public var maxIterations = 90
+    /// The longest tool result the model is given, in characters (`limits.max_tool_result_characters`).
+    public var maxToolResultCharacters = 100_000
     /// The agents' system prompt; nil keeps the default.
     public var systemPrompt: String?
     /// Whether model calls stream.

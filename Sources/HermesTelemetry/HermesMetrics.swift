@@ -49,6 +49,7 @@ public final class HermesMetrics: Sendable {
         var toolDurations: [String: DurationHistogram] = [:]
         var compressions: [String: Counter] = [:]
         var unauthorized: [String: Counter] = [:]
+        var rejected: [String: Counter] = [:]
     }
 
     /// Buckets for durations from a millisecond to two minutes.
@@ -177,6 +178,13 @@ public final class HermesMetrics: Sendable {
             \.unauthorized, "hermes_unauthorized_messages", "Platform messages refused because their sender is not allowed.",
             label: "platform", value: platform
         ).increment()
+    }
+
+    /// A request refused for passing a limit: `body_too_large`, `too_many_messages`,
+    /// `request_too_long`, `session_busy` (`hermes_rejected_requests_total{reason}`).
+    public func recordRejectedRequest(reason: String) {
+        counter(\.rejected, "hermes_rejected_requests", "Requests refused for passing a limit, by reason.", label: "reason", value: reason)
+            .increment()
     }
 
     /// A turn refused because its session's queue was full.

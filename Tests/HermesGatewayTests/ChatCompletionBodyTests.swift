@@ -52,3 +52,15 @@ import Testing
         }
     }
 }
+
+extension ChatCompletionBodyTests {
+    @Test("a body past the message or character bound is refused with its code")
+    func bounds() {
+        let body = Data(#"{"messages":[{"role":"user","content":"hello"},{"role":"user","content":"again"}]}"#.utf8)
+        #expect(throws: Never.self) { try ChatCompletionBody(parsing: body, maxMessages: 2, maxCharacters: 10) }
+        let many = #expect(throws: OpenAIError.self) { try ChatCompletionBody(parsing: body, maxMessages: 1) }
+        #expect(many?.code == "too_many_messages")
+        let long = #expect(throws: OpenAIError.self) { try ChatCompletionBody(parsing: body, maxCharacters: 9) }
+        #expect(long?.code == "request_too_long")
+    }
+}

@@ -10,6 +10,10 @@ import HermesTools
 import NIOHTTP1
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The safety rules over a real gateway: what a model asks for and what actually runs.
 @Suite("safety rules in a running gateway", .timeLimit(.minutes(2)))
 struct SafetyTests {
@@ -167,6 +171,53 @@ struct SafetyTests {
                     #expect(try await gateway.store.history(of: SessionID("telegram-7")).first?.content == "hello again")
                     #expect(llm.stats().requests == 1)
                 }
+            }
+        }
+    }
+
+    @Test("limits: too many messages, too many characters; each refused with its code, counted, and the gateway serves on")
+    func requestLimits() async throws {
+        var configuration = GatewayConfiguration()
+        configuration.maxMessages = 3
+        configuration.maxRequestCharacters = 100
+        try await withGateway(configuration, model: ScriptedModel(reply: "ok")) { gateway in
+            let four =
+                #"{"messages":[{"role":"user","content":"a"},{"role":"assistant","content":"b"},{"role":"user","content":"c"},{"role":"user","content":"d"}]}"#
+            let many = try await gateway.send("/v1/chat/completions", body: four)
+            #expect(many.status == 400 && many.body.contains(#""code":"too_many_messages""#), "\(many.body)")
+            let long = try await gateway.send("/v1/chat/completions", body: RunningGateway.chat(String(repeating: "x", count: 101)))
+            #expect(long.status == 400 && long.body.contains(#""code":"request_too_long""#), "\(long.body)")
+            let fine = try await gateway.send("/v1/chat/completions", body: RunningGateway.chat("hi"))
+            #expect(fine.status == 200)
+            let metrics = try await gateway.send("/metrics", method: .GET).body
+            #expect(metrics.contains(#"hermes_rejected_requests_total{reason="too_many_messages"} 1"#))
+            #expect(metrics.contains(#"hermes_rejected_requests_total{reason="request_too_long"} 1"#))
+        }
+    }
+
+    @Test("a client that trickles its body holds a connection, never a turn slot: with one slot, others are answered meanwhile")
+    func slowClient() async throws {
+        var configuration = GatewayConfiguration()
+        configuration.maxConcurrentTurns = 1
+        try await withGateway(configuration, model: ScriptedModel(reply: "ok")) { gateway in
+            let port = try #require(URL(string: gateway.baseURL)?.port)
+            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(socket) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            #expect(connected == 0)
+            let head =
+                "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: \(TestKeys.authorization)\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"messages\":"
+            #expect(head.withCString { send(socket, $0, strlen($0), 0) } > 0)
+            for index in 0..<3 {
+                let answer = try await gateway.send(
+                    "/v1/chat/completions", body: RunningGateway.chat("meanwhile \(index)"), headers: ["X-Hermes-Session-Id": "other-\(index)"])
+                #expect(answer.status == 200)
             }
         }
     }

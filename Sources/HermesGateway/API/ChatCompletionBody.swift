@@ -15,8 +15,9 @@ struct ChatCompletionBody: Sendable {
     /// The first user message, which with `instructions` identifies a conversation.
     var firstUserText: String
 
-    /// Parses `data`, or throws a 400 naming what is wrong.
-    init(parsing data: Data) throws(OpenAIError) {
+    /// Parses `data`, or throws a 400 naming what is wrong; past `maxMessages` messages or
+    /// `maxCharacters` characters of content it is refused.
+    init(parsing data: Data, maxMessages: Int = .max, maxCharacters: Int = .max) throws(OpenAIError) {
         let document: JSONValue
         do {
             document = try JSONDecoder().decode(JSONValue.self, from: data)
@@ -34,7 +35,14 @@ struct ChatCompletionBody: Sendable {
         guard case .array(let messages)? = body["messages"], !messages.isEmpty else {
             throw OpenAIError(.badRequest, "Missing or invalid 'messages' field", param: "messages")
         }
+        guard messages.count <= maxMessages else {
+            throw OpenAIError(
+                .badRequest,
+                "Too many messages: \(messages.count), at most \(maxMessages) per request; send a session header instead of the whole history",
+                param: "messages", code: "too_many_messages")
+        }
         stream = Self.bool(body["stream"])
+        var characters = 0
         var system: [String] = []
         var conversation: [Message] = []
         for (index, message) in messages.enumerated() {
@@ -44,6 +52,12 @@ struct ChatCompletionBody: Sendable {
                     param: "messages[\(index)]")
             }
             let content = try Self.text(fields["content"], param: "messages[\(index)].content")
+            characters += content.utf8.count
+            guard characters <= maxCharacters else {
+                throw OpenAIError(
+                    .badRequest, "Request too long: its messages pass \(maxCharacters) characters of content; shorten them or continue a session",
+                    param: "messages", code: "request_too_long")
+            }
             switch fields["role"]?.stringValue {
             case "system": system.append(content)
             case "user": conversation.append(.user(content))

@@ -1,18 +1,23 @@
+import HermesTelemetry
 import Hummingbird
 import Logging
 import NIOCore
 
 /// Answers every error in the OpenAI envelope: the router's 404 and 405, an `OpenAIError`
 /// thrown by a handler, a body over the size limit (413), and anything unexpected (500, logged).
+/// A request refused for passing a limit is counted in `hermes_rejected_requests_total{reason}`.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
+    let metrics: HermesMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as OpenAIError {
+            if let code = error.code, limitCodes.contains(code) { metrics.recordRejectedRequest(reason: code) }
             return error.response
         } catch is NIOTooManyBytesError {
+            metrics.recordRejectedRequest(reason: "body_too_large")
             return OpenAIError(.contentTooLarge, "Request body too large.", code: "body_too_large").response
         } catch let error as any HTTPResponseError {
             switch error.status {
@@ -29,3 +34,6 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 }
+
+/// The error codes of requests refused for passing a limit.
+private let limitCodes: Set<String> = ["body_too_large", "too_many_messages", "request_too_long", "session_busy"]

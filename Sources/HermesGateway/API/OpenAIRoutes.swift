@@ -52,7 +52,8 @@ struct OpenAIRoutes: Sendable {
     }
 
     private func chatCompletion(_ request: Request, body data: Data) async throws -> Response {
-        let body = try ChatCompletionBody(parsing: data)
+        let body = try ChatCompletionBody(
+            parsing: data, maxMessages: configuration.maxMessages, maxCharacters: configuration.maxRequestCharacters)
         let (session, continued) = try sessionID(for: request, body: body)
         let turnRequest = TurnRequest(
             session: NewSession(

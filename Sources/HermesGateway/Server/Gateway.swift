@@ -5,6 +5,7 @@ import HermesCore
 import HermesStore
 import HermesTelemetry
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -63,7 +64,7 @@ public struct Gateway: Sendable {
     /// The HTTP routes.
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: ErrorMiddleware(logger: logger))
+        router.add(middleware: ErrorMiddleware(logger: logger, metrics: metrics))
         let health: @Sendable (Request, BasicRequestContext) -> Response = { _, _ in
             OpenAIRoutes.json(#"{"status":"ok","platform":"hermes-agent","version":"\#(HermesVersion.current)"}"#)
         }
@@ -102,7 +103,10 @@ public struct Gateway: Sendable {
         let port = configuration.port
         return Application(
             router: makeRouter(),
-            configuration: .init(address: .hostname(configuration.host, port: port), serverName: "hermes-gateway"),
+            server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
+            configuration: .init(
+                address: .hostname(configuration.host, port: port), serverName: "hermes-gateway",
+                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
             services: [background],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: quiet)

@@ -10,6 +10,15 @@ public struct GatewayConfiguration: Sendable {
     public var advertisedModel: String
     /// The largest request body accepted (413 past it). The Python server's limit is 10 MB.
     public var maxBodyBytes: Int
+    /// The most messages one chat-completions request may carry (400 `too_many_messages`).
+    public var maxMessages = 1_000
+    /// The most characters of message content one request may carry (400 `request_too_long`).
+    public var maxRequestCharacters = 2_000_000
+    /// Connections open at once; past it new ones wait in the listen backlog until one closes.
+    public var maxConnections = 1_024
+    /// How long a connection may send nothing while its request is being read, or between
+    /// requests, before it is closed; a running turn is never cut.
+    public var idleTimeout: Duration = .seconds(60)
     /// Turns running at once over all sessions.
     public var maxConcurrentTurns: Int
     /// Turns of one session that may wait behind its running turn (429 past it).
