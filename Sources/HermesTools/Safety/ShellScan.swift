@@ -116,16 +116,8 @@ enum ShellScan {
         var index = start
         var quote: Unicode.Scalar?
         while index < text.count {
+            if stepInQuote(text, &index, &quote) { continue }
             let char = text[index]
-            if let open = quote {
-                if char == "\\" && open == "\"" && index + 1 < text.count {
-                    index += 2
-                    continue
-                }
-                if char == open { quote = nil }
-                index += 1
-                continue
-            }
             if char == "'" || char == "\"" {
                 quote = char
                 index += 1
@@ -146,20 +138,29 @@ enum ShellScan {
         return start..<index
     }
 
+    /// Inside a quote, steps past one character (a `\"` escape in double quotes is two) and
+    /// closes the quote at its end; outside one, does nothing and says so.
+    static func stepInQuote(_ text: Scalars, _ index: inout Int, _ quote: inout Unicode.Scalar?) -> Bool {
+        guard let open = quote else { return false }
+        let char = text[index]
+        if char == "\\" && open == "\"" && index + 1 < text.count {
+            index += 2
+            return true
+        }
+        if char == open { quote = nil }
+        index += 1
+        return true
+    }
+
     /// The offset after the `)` that closes the `$(` at `start`.
     static func closingParenthesis(_ text: Scalars, from start: Int) -> Int? {
         var depth = 1
         var quote: Unicode.Scalar?
         var index = start + 2
         while index < text.count {
+            if stepInQuote(text, &index, &quote) { continue }
             let char = text[index]
-            if let open = quote {
-                if char == "\\" && open == "\"" && index + 1 < text.count {
-                    index += 2
-                    continue
-                }
-                if char == open { quote = nil }
-            } else if char == "'" || char == "\"" {
+            if char == "'" || char == "\"" {
                 quote = char
             } else if char == "\\" && index + 1 < text.count {
                 index += 1
