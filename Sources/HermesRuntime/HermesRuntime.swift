@@ -112,7 +112,7 @@ public struct HermesRuntime: Sendable {
                 model: model, tools: tools,
                 context: ToolContext(
                     sessionID: session.id, workingDirectory: directory, todos: TodoStore(restoringFrom: history), web: web,
-                    httpClient: toolClient, clock: clock, approvals: approvals, writeGuard: settings.writeGuard,
+                    httpClient: toolClient, clock: clock, approvals: approvals, pathGuard: settings.pathGuard,
                     redactor: settings.redactor),
                 configuration: configuration, history: history, compressor: compressor, logger: logger, clock: clock)
         }

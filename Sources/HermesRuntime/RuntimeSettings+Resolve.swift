@@ -39,7 +39,7 @@ extension RuntimeSettings {
         settings.yolo =
             variable("HERMES_YOLO_MODE").map { ["1", "true", "yes", "on"].contains($0.lowercased().trimmingCharacters(in: .whitespaces)) } ?? false
         settings.commandGuard = CommandGuard.forEnvironment(environment)
-        settings.writeGuard = WriteGuard.forEnvironment(environment)
+        settings.pathGuard = PathGuard.forEnvironment(environment)
         settings.redactor = Redactor.forEnvironment(environment)
         settings.gateway.access = AccessPolicy.fromEnvironment(environment)
         settings.gateway.pairingDirectory = PairingStore.directory(hermesHome: DatabaseLocation.hermesHome(environment))

@@ -49,7 +49,7 @@ public struct RuntimeSettings: Sendable {
     /// What the terminal tool refuses or asks about, with this process's home folded in.
     public var commandGuard = CommandGuard(home: nil, hermesHome: nil)
     /// Where the file tools refuse to write, with this process's home folded in.
-    public var writeGuard = WriteGuard(home: nil, hermesHome: nil)
+    public var pathGuard = PathGuard(home: nil, hermesHome: nil)
     /// Masks secrets in tool output and file content (`HERMES_REDACT_SECRETS=false` turns it off).
     public var redactor = Redactor()
 

@@ -22,8 +22,8 @@ public struct ToolContext: Sendable {
     public var clock: any HermesClock
     /// Who approves the session's dangerous terminal commands; by default nobody, so they are refused.
     public var approvals: Approvals
-    /// Where `write_file` and `patch` refuse to write.
-    public var writeGuard: WriteGuard
+    /// Where `write_file` and `patch` refuse to write, and `read_file` to read.
+    public var pathGuard: PathGuard
     /// Masks secrets in what the terminal printed and in file content before the model sees them.
     public var redactor: Redactor
 
@@ -31,7 +31,7 @@ public struct ToolContext: Sendable {
     public init(
         sessionID: SessionID, workingDirectory: String, todos: TodoStore = TodoStore(),
         web: WebConfiguration = WebConfiguration(), httpClient: HTTPClient = .shared, clock: any HermesClock = ContinuousClock(),
-        approvals: Approvals = Approvals(approver: .nobody), writeGuard: WriteGuard = .forEnvironment(),
+        approvals: Approvals = Approvals(approver: .nobody), pathGuard: PathGuard = .forEnvironment(),
         redactor: Redactor = Redactor()
     ) {
         self.sessionID = sessionID
@@ -41,14 +41,21 @@ public struct ToolContext: Sendable {
         self.httpClient = httpClient
         self.clock = clock
         self.approvals = approvals
-        self.writeGuard = writeGuard
+        self.pathGuard = pathGuard
         self.redactor = redactor
+    }
+
+    /// `path` made absolute, when the file tools may read it; else a refusal naming it.
+    func readablePath(_ path: String) throws(ToolError) -> String {
+        let resolved = resolve(path)
+        if let refusal = pathGuard.refusal(reading: resolved, given: path) { throw ToolError(.refused, refusal) }
+        return resolved
     }
 
     /// `path` made absolute, when the file tools may write there; else a refusal naming it.
     func writablePath(_ path: String) throws(ToolError) -> String {
         let resolved = resolve(path)
-        if let refusal = writeGuard.refusal(writing: resolved, given: path) { throw ToolError(.refused, refusal) }
+        if let refusal = pathGuard.refusal(writing: resolved, given: path) { throw ToolError(.refused, refusal) }
         return resolved
     }
 

@@ -73,7 +73,7 @@ struct SafetyTests {
                 model: insisting(on: "write_file", arguments),
                 settings: {
                     $0.toolsets = ["file"]
-                    $0.writeGuard = WriteGuard(home: home, hermesHome: home + "/.hermes")
+                    $0.pathGuard = PathGuard(home: home, hermesHome: home + "/.hermes")
                 }
             ) { gateway in
                 _ = try await gateway.send(

@@ -32,7 +32,7 @@ struct ReadFileTool: Tool {
     var isParallelSafe: Bool { true }
 
     func run(_ arguments: JSONValue, context: ToolContext) async throws -> String {
-        let path = context.resolve(arguments["path"]?.stringValue ?? "")
+        let path = try context.readablePath(arguments["path"]?.stringValue ?? "")
         let offset = arguments["offset"]?.intValue ?? 1
         let limit = arguments["limit"]?.intValue ?? 500
         let redactor = context.redactor

@@ -1,13 +1,16 @@
 import Foundation
 
-/// Where the file tools (`write_file`, `patch`) refuse to write, as the Python project's
-/// `tools/file_tools.py` (`_check_sensitive_path`) and `agent/file_safety.py`
-/// (`is_write_denied`) decide it: system paths (`/etc/`, `/boot/`, …), the Docker socket, the
-/// Hermes configuration, credential files and directories (`~/.ssh`, `~/.aws`, `~/.netrc`, …),
-/// the Hermes `.env`, session database, pairing and token stores; and, when
-/// `HERMES_WRITE_SAFE_ROOT` is set, everything outside its roots. Paths are compared after
-/// symbolic links are resolved, so a link into `~/.ssh` is refused like the directory itself.
-public struct WriteGuard: Sendable {
+/// Where the file tools refuse to write or read, as the Python project's `tools/file_tools.py`
+/// (`_check_sensitive_path`) and `agent/file_safety.py` (`is_write_denied`,
+/// `get_read_block_error`) decide it. Writes: system paths (`/etc/`, `/boot/`, …), the Docker
+/// socket, the Hermes configuration, credential files and directories (`~/.ssh`, `~/.aws`,
+/// `~/.netrc`, …), the Hermes `.env`, session database, pairing and token stores; and, when
+/// `HERMES_WRITE_SAFE_ROOT` is set, everything outside its roots. Reads: the Hermes credential
+/// stores (`auth.json`, `.env`, …, `mcp-tokens/`), the skills hub cache, and project `.env` files
+/// anywhere. Paths are compared after symbolic links are resolved, so a link into `~/.ssh` is
+/// refused like the directory itself. The read rules are defence in depth, as in Python: the
+/// terminal can still `cat` a file (and its output is redacted).
+public struct PathGuard: Sendable {
     /// The user's home.
     public var home: String?
     /// The Hermes home (`$HERMES_HOME`, else `~/.hermes`).
@@ -19,11 +22,11 @@ public struct WriteGuard: Sendable {
     static let systemExact: Set<String> = ["/var/run/docker.sock", "/run/docker.sock"]
 
     /// A guard for `HOME`, `HERMES_HOME` and `HERMES_WRITE_SAFE_ROOT` of `environment`.
-    public static func forEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> WriteGuard {
+    public static func forEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> PathGuard {
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 }
         let hermesHome = environment["HERMES_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home.map { $0 + "/.hermes" }
         let roots = (environment["HERMES_WRITE_SAFE_ROOT"] ?? "").split(separator: ":").map(String.init)
-        return WriteGuard(home: home, hermesHome: hermesHome, safeRoots: roots)
+        return PathGuard(home: home, hermesHome: hermesHome, safeRoots: roots)
     }
 
     /// Makes a guard.
@@ -52,6 +55,41 @@ public struct WriteGuard: Sendable {
         if !roots.isEmpty, !roots.contains(where: { resolved == $0 || resolved.hasPrefix($0 + "/") }) {
             return
                 "Write denied: '\(given)' is outside HERMES_WRITE_SAFE_ROOT (\(roots.sorted().joined(separator: ":"))). Unset the variable or add this path's directory prefix."
+        }
+        return nil
+    }
+
+    /// Why a read of `path` (absolute; `given` as the model wrote it) is refused, in Python's
+    /// words; nil when it may go ahead.
+    public func refusal(reading path: String, given: String) -> String? {
+        let resolved = Self.resolved(path)
+        let bypass = "(Defense-in-depth — not a security boundary; the terminal tool can still bypass.)"
+        if let hermesHome {
+            let home = Self.resolved(hermesHome)
+            if resolved == home + "/skills/.hub" || resolved.hasPrefix(home + "/skills/.hub/") {
+                return
+                    "Access denied: \(given) is an internal Hermes cache file and cannot be read directly to prevent prompt injection. Use the skills_list or skill_view tools instead."
+            }
+            let stores = [
+                "auth.json", "auth.lock", ".anthropic_oauth.json", ".env", "webhook_subscriptions.json", "auth/google_oauth.json",
+                "cache/bws_cache.json",
+            ]
+            if stores.map({ Self.resolved(hermesHome + "/" + $0) }).contains(resolved) {
+                return
+                    "Access denied: \(given) is a Hermes credential store and cannot be read directly. Provider tools consume these credentials through internal channels. \(bypass)"
+            }
+            let tokens = Self.resolved(hermesHome + "/mcp-tokens")
+            if resolved == tokens {
+                return "Access denied: \(given) is the Hermes MCP token directory and cannot be read directly. \(bypass)"
+            }
+            if resolved.hasPrefix(tokens + "/") {
+                return "Access denied: \(given) is a Hermes MCP token file and cannot be read directly. \(bypass)"
+            }
+        }
+        let name = (resolved as NSString).lastPathComponent.lowercased()
+        if [".env", ".env.local", ".env.development", ".env.production", ".env.test", ".env.staging", ".envrc"].contains(name) {
+            return
+                "Access denied: \(given) is a secret-bearing environment file and cannot be read to prevent credential leakage. If you need to check the file structure, read .env.example instead. \(bypass)"
         }
         return nil
     }
