@@ -115,22 +115,35 @@ public struct Gateway: Sendable {
     /// Runs the server while `body` runs, handing it the base URL (`http://HOST:PORT`, the port
     /// bound when the configuration says 0), then stops it. For tests and in-process benchmarks;
     /// `run(store:onRunning:)` is the production entry point.
+    ///
+    /// It stops with a graceful shutdown (bounded by `shutdownGracePeriod`), not by cancelling
+    /// the server: a cancelled NIO server can leave a connection it had just accepted unserved,
+    /// which traps (swift-nio issue 3481, "Deinited NIOAsyncWriter without calling finish()").
     public func withServer<T: Sendable>(_ body: (String) async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            let (ports, found) = AsyncStream<Int>.makeStream()
-            let app = makeApplication { found.yield($0) }
+        let (ports, found) = AsyncStream<Int>.makeStream()
+        var configuration = ServiceGroupConfiguration(services: [makeApplication { found.yield($0) }], logger: logger)
+        configuration.maximumGracefulShutdownDuration = self.configuration.shutdownGracePeriod
+        let services = ServiceGroup(configuration: configuration)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 defer { found.finish() }
-                try await app.run()
-                return nil
+                try await services.run()
             }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else {
-                _ = try await group.next()
+                try await group.next()
                 throw GatewayError(.configuration, "the gateway stopped before it was listening")
             }
-            let result = try await body("http://\(configuration.host):\(port)")
-            group.cancelAll()
+            let result: T
+            do {
+                result = try await body("http://\(self.configuration.host):\(port)")
+            } catch {
+                await services.triggerGracefulShutdown()
+                try? await group.waitForAll()
+                throw error
+            }
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
             return result
         }
     }
