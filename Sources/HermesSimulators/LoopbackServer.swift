@@ -1,28 +1,41 @@
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// Runs the application made by `makeApplication` (given the callback that receives the bound
-/// port), waits until it listens, runs `body` with the port, then stops it.
+/// port), waits until it listens, runs `body` with the port, then stops it with a graceful
+/// shutdown: a cancelled NIO server can trap on a connection it had just accepted (swift-nio
+/// issue 3481), and a simulator is connected to until the end.
 func withLoopbackServer<T: Sendable, App: ApplicationProtocol>(
     name: String,
     makeApplication: (@escaping @Sendable (Int) async -> Void) -> App,
     _ body: (Int) async throws -> T
 ) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = makeApplication { continuation.yield($0) }
+    let (ports, continuation) = AsyncStream<Int>.makeStream()
+    var configuration = ServiceGroupConfiguration(
+        services: [makeApplication { continuation.yield($0) }], logger: Logger(label: "hermes.simulator"))
+    configuration.maximumGracefulShutdownDuration = .seconds(10)
+    let services = ServiceGroup(configuration: configuration)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
             defer { continuation.finish() }
-            try await app.run()
-            return nil
+            try await services.run()
         }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else {
-            _ = try await group.next()
+            try await group.next()
             throw SimulatorError("the \(name) stopped before it was listening")
         }
-        let result = try await body(port)
-        group.cancelAll()
+        let result: T
+        do {
+            result = try await body(port)
+        } catch {
+            await services.triggerGracefulShutdown()
+            try? await group.waitForAll()
+            throw error
+        }
+        await services.triggerGracefulShutdown()
+        try await group.waitForAll()
         return result
     }
 }
