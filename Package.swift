@@ -1,6 +1,11 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
+/// Set by `scripts/fuzz`: this package's own code is built with libFuzzer's coverage and
+/// AddressSanitizer, and `hermes-fuzz` links libFuzzer. The dependencies are built as usual, so
+/// a fuzz build in the ordinary build directory recompiles only this package's modules.
+let fuzzing = Context.environment["HERMES_FUZZ_BUILD"] != nil
+
 let package = Package(
     name: "hermes-swift",
     platforms: [.macOS(.v15)],
@@ -30,6 +35,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CJemalloc", path: "Sources/CJemalloc", providers: [.apt(["libjemalloc-dev"])]),
+        .target(name: "CLibFuzzer"),
         .target(name: "HermesCore"),
         .target(name: "HermesConfig", dependencies: ["HermesCore", .product(name: "Yams", package: "Yams")]),
         .target(
@@ -81,7 +87,7 @@ let package = Package(
         .target(
             name: "HermesGateway",
             dependencies: [
-                "HermesCore", "HermesAgent", "HermesStore", "HermesTelemetry",
+                "HermesCore", "HermesAgent", "HermesStore", "HermesTelemetry", "HermesTools",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -152,6 +158,21 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(
+            name: "HermesFuzzing",
+            dependencies: [
+                "HermesCore", "HermesConfig", "HermesLLM", "HermesGateway", "HermesBench",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "hermes-fuzz", dependencies: ["HermesFuzzing", "CLibFuzzer"],
+            // gold, the default linker here, crashes on libFuzzer's objects; lld ships with the toolchain.
+            linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address", "-Xclang-linker", "-fuse-ld=lld"])] : []
+        ),
         .executableTarget(
             name: "hermes-bench",
             dependencies: [
@@ -166,11 +187,15 @@ let package = Package(
         ),
         .testTarget(
             name: "HermesLLMTests",
-            dependencies: ["HermesLLM", "HermesSimulators", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "HermesLLM", "HermesSimulators", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "HermesToolsTests", dependencies: ["HermesTools", "HermesCore", "HermesSimulators", "HermesTesting"],
             resources: [.copy("Fixtures")]),
+        .testTarget(name: "HermesFuzzingTests", dependencies: ["HermesFuzzing"]),
         .testTarget(name: "HermesSimulatorsTests", dependencies: ["HermesSimulators", "HermesConfig", "HermesCore"]),
         .testTarget(name: "HermesTelemetryTests", dependencies: ["HermesTelemetry"]),
         .testTarget(
@@ -194,7 +219,8 @@ let package = Package(
         .testTarget(
             name: "HermesGatewayTests",
             dependencies: [
-                "HermesGateway", "HermesCore", "HermesAgent", "HermesTesting", .product(name: "Crypto", package: "swift-crypto"),
+                "HermesGateway", "HermesCore", "HermesAgent", "HermesTesting", "HermesTools",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(
@@ -222,5 +248,6 @@ for target in package.targets where target.type != .system {
     settings.append(.swiftLanguageMode(.v6))
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    if fuzzing, target.type != .test { settings.append(.unsafeFlags(["-sanitize=fuzzer,address"])) }
     target.swiftSettings = settings
 }

@@ -169,41 +169,16 @@ public struct OpenAIClient: ChatModel {
             let bytes = (try? await response.body.collect(upTo: 1 << 20)) ?? ByteBuffer()
             try checkStatus(response, body: bytes)
         }
-        var parser = SSEParser()
-        var accumulator = StreamAccumulator()
-        var sawDone = false
+        var stream = CompletionStream()
         var firstToken: Duration?
-        let decoder = JSONDecoder()
         do {
             for try await buffer in response.body {
-                try parser.consume(buffer) { event in
-                    if sawDone { return }
-                    if event.data == "[DONE]" {
-                        sawDone = true
-                        return
-                    }
-                    let chunk: WireChunk
-                    do {
-                        chunk = try decoder.decode(WireChunk.self, from: Data(event.data.utf8))
-                    } catch let error as DecodingError {
-                        if let detail = try? decoder.decode(WireErrorBody.self, from: Data(event.data.utf8)) {
-                            throw LLMError(
-                                .httpStatus, "the server reported an error mid-stream: \(detail.error.message ?? "?")",
-                                status: 500
-                            )
-                        }
-                        throw LLMError(
-                            .malformedResponse, "a stream event is not a valid chunk: \(error.shortDescription)",
-                            cause: error
-                        )
-                    }
-                    accumulator.apply(chunk) { progress in
-                        if firstToken == nil { firstToken = ContinuousClock.now - started }
-                        delivered = true
-                        onEvent?(progress)
-                    }
+                try stream.consume(buffer) { progress in
+                    if firstToken == nil { firstToken = ContinuousClock.now - started }
+                    delivered = true
+                    onEvent?(progress)
                 }
-                if sawDone { break }
+                if stream.sawDone { break }
             }
         } catch let error as LLMError {
             throw error
@@ -212,20 +187,7 @@ public struct OpenAIClient: ChatModel {
             throw try mapTransportError(error, phase: "reading the event stream", truncated: true)
         }
         try Task.checkCancellation()
-        if !sawDone && (parser.hasPartialEvent || accumulator.finishReason == nil) {
-            throw LLMError(
-                .streamTruncated,
-                parser.hasPartialEvent
-                    ? "the event stream ended in the middle of an event"
-                    : "the event stream ended before its [DONE] marker"
-            )
-        }
-        let message = accumulator.message()
-        try Self.validateToolArguments(message.toolCalls)
-        return ChatCompletion(
-            message: message, finishReason: accumulator.finishReason, usage: accumulator.usage,
-            model: accumulator.model, timeToFirstToken: firstToken
-        )
+        return try stream.finish(timeToFirstToken: firstToken)
     }
 
     private func send(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
@@ -270,17 +232,20 @@ public struct OpenAIClient: ChatModel {
 
     /// The wait a response asks for: `retry-after-ms` (OpenAI's), else `Retry-After` in seconds.
     static func retryAfter(_ headers: HTTPHeaders) -> Duration? {
+        // A day: the retry policy caps the wait far below it; this only keeps a huge or infinite
+        // header value from overflowing the conversion to an integer.
+        let maxRetryAfterMilliseconds = 86_400_000.0
         if let text = headers.first(name: "retry-after-ms"), let ms = Double(text), ms >= 0 {
-            return .milliseconds(Int64(ms))
+            return .milliseconds(Int64(min(ms, maxRetryAfterMilliseconds)))
         }
         if let text = headers.first(name: "retry-after"), let seconds = Double(text), seconds >= 0 {
-            return .milliseconds(Int64(seconds * 1000))
+            return .milliseconds(Int64(min(seconds * 1000, maxRetryAfterMilliseconds)))
         }
         return nil
     }
 
     /// Tool-call arguments must be a JSON object (an empty string means no arguments).
-    static func validateToolArguments(_ calls: [ToolCall]) throws {
+    static func validateToolArguments(_ calls: [ToolCall]) throws(LLMError) {
         for call in calls {
             if call.name.isEmpty {
                 throw LLMError(.malformedResponse, "a tool call (\(call.id)) has no function name")

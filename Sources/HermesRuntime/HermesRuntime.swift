@@ -35,6 +35,8 @@ public struct HermesRuntime: Sendable {
     public let compressor: ContextCompressor?
     /// Loads, runs and stores turns.
     public let sessions: Sessions
+    /// The dangerous commands of chat sessions waiting for `/approve` or `/deny`.
+    public let approvals: ChatApprovals
     /// The clock of every timer: queues, edit rate limits, cache lifetimes, summary timeouts.
     public let clock: any HermesClock
     /// Where the parts log.
@@ -43,7 +45,8 @@ public struct HermesRuntime: Sendable {
     /// Assembles a runtime from `settings`. `model` replaces the OpenAI-compatible client (tests
     /// give a scripted model; it is metered all the same); `clock` drives every timer.
     /// `approver` is asked about the dangerous commands of `cli` sessions (`hermes chat` on a
-    /// terminal); gateway sessions have no one to ask yet, so theirs are refused.
+    /// terminal); a gateway session's are put to its chat (`approvals`), and refused where
+    /// there is none (the API server, webhooks).
     ///
     /// Fails with a `ConfigError` when no model endpoint is set, and with a `StoreError` naming
     /// the file when the session database cannot be opened; nothing is left running then.
@@ -76,21 +79,22 @@ public struct HermesRuntime: Sendable {
         }
         let agents = AgentCache(
             capacity: settings.gateway.agentCacheSize, idleTTL: settings.gateway.agentIdleTTL, metrics: metrics, clock: clock)
+        let approvals = ChatApprovals(timeout: settings.approvalTimeout, clock: clock)
         let sessions = Sessions(
             store: store, agents: agents, metrics: metrics, logger: logger,
             makeAgent: agentFactory(
                 settings, model: model, tools: tools, compressor: compressor, clients: clients, clock: clock, logger: logger,
-                approver: approver))
+                approver: approver, approvals: approvals))
         return HermesRuntime(
             settings: settings, metrics: metrics, clients: clients, model: model, tools: tools, store: store,
-            compressor: compressor, sessions: sessions, clock: clock, logger: logger)
+            compressor: compressor, sessions: sessions, approvals: approvals, clock: clock, logger: logger)
     }
 
     /// Agents share the model, the tools and the compressor; each has its own context, and the
     /// toolsets of the platform its session came from.
     private static func agentFactory(
         _ settings: RuntimeSettings, model: any ChatModel, tools: ToolRegistry, compressor: ContextCompressor?,
-        clients: HTTPClients, clock: any HermesClock, logger: Logger, approver: Approver
+        clients: HTTPClients, clock: any HermesClock, logger: Logger, approver: Approver, approvals: ChatApprovals
     ) -> AgentFactory {
         var configured = AgentConfiguration(
             systemPrompt: settings.systemPrompt ?? AgentConfiguration.defaultSystemPrompt, model: settings.model.name,
@@ -105,14 +109,17 @@ public struct HermesRuntime: Sendable {
         return { session, history throws(AgentError) in
             var configuration = base
             configuration.toolsets = byPlatform[session.source] ?? settings.toolsets(for: session.source, registry: tools)
-            let approvals = Approvals(
-                approver: session.source == "cli" ? approver : .gatewayReview, yolo: settings.yolo, guard: settings.commandGuard,
-                redactor: settings.redactor)
+            let chat = ChatAddress(platform: session.source, chatID: session.chatID ?? "", threadID: session.threadID)
+            let asked: Approver =
+                session.source == "cli"
+                ? approver : .chat { [id = session.id.rawValue] request in await approvals.ask(session: id, in: chat, request) }
+            let sessionApprovals = Approvals(
+                approver: asked, yolo: settings.yolo, guard: settings.commandGuard, redactor: settings.redactor)
             return try Agent(
                 model: model, tools: tools,
                 context: ToolContext(
                     sessionID: session.id, workingDirectory: directory, todos: TodoStore(restoringFrom: history), web: web,
-                    httpClient: toolClient, clock: clock, approvals: approvals, pathGuard: settings.pathGuard,
+                    httpClient: toolClient, clock: clock, approvals: sessionApprovals, pathGuard: settings.pathGuard,
                     redactor: settings.redactor),
                 configuration: configuration, history: history, compressor: compressor, logger: logger, clock: clock)
         }
@@ -123,7 +130,8 @@ public struct HermesRuntime: Sendable {
     public func makeGateway(onDelivery: (@Sendable (PlatformDelivery) -> Void)? = nil) throws(ConfigError) -> Gateway {
         _ = try requireStore()
         return Gateway(
-            configuration: settings.gateway, apiKey: try settings.apiServerKey(), sessions: sessions, metrics: metrics,
+            configuration: settings.gateway, apiKey: try settings.apiServerKey(), sessions: sessions, approvals: approvals,
+            metrics: metrics,
             platformClient: clients.platforms,
             clock: clock, logger: logger, onDelivery: onDelivery)
     }

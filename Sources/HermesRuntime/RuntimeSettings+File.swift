@@ -21,6 +21,7 @@ import Yams
 ///          max_messages: 1000, max_request_characters: 2000000, max_connections: 1024, idle_timeout: 60s,
 ///          max_tool_result_characters: 100000}
 /// web: {base_url: https://api.tavily.com, api_key: tvly-...}
+/// approvals: {timeout: 60}        # seconds a chat's dangerous command waits for /approve
 /// telegram: {bot_token: "123:abc", secret_token: s3cret, api_base_url: https://api.telegram.org, edit_interval: 1s}
 /// webhooks: {github: {secret: s3cret, prompt: "Review {pull_request.title}", events: [pull_request]}}
 /// compression: {context_length: 128000, threshold: 0.5, protect_first: 3, protect_last: 20, target_ratio: 0.2,
@@ -31,7 +32,7 @@ import Yams
 extension RuntimeSettings {
     static let fileKeys = [
         "host", "port", "db", "api_key", "advertised_model", "model", "agent", "platform_toolsets", "limits", "web",
-        "telegram", "webhooks", "compression",
+        "telegram", "webhooks", "compression", "approvals",
     ]
 
     /// What the file sets, applied over the defaults; the database path it names, if any.
@@ -81,6 +82,18 @@ extension RuntimeSettings {
             }
         }
         if let node = top["limits"] { try applyLimits(node, reader: reader) }
+        if let node = top["approvals"] {
+            let members = try reader.mapping(node, at: "approvals", allowed: ["timeout"])
+            if let timeout = members["timeout"] {
+                // Python's file gives whole seconds; a duration with a unit is read too.
+                if let seconds = Int(timeout.scalar?.string ?? "") {
+                    approvalTimeout = .seconds(seconds)
+                } else {
+                    approvalTimeout = try reader.duration(timeout, at: "approvals.timeout", positive: false)
+                }
+                guard approvalTimeout >= .zero else { throw reader.error(timeout, "approvals.timeout must not be negative") }
+            }
+        }
         if let node = top["web"] {
             let members = try reader.mapping(node, at: "web", allowed: ["base_url", "api_key"])
             if let url = members["base_url"] {

@@ -46,6 +46,9 @@ public struct RuntimeSettings: Sendable {
     /// `HERMES_YOLO_MODE`: dangerous terminal commands run without approval (hardline ones never
     /// do). Read once, when the settings are resolved, so nothing a turn runs can turn it on.
     public var yolo = false
+    /// How long a chat turn's dangerous command waits for `/approve` or `/deny` before it is
+    /// refused (`approvals.timeout`, Python's 60 s).
+    public var approvalTimeout: Duration = .seconds(60)
     /// What the terminal tool refuses or asks about, with this process's home folded in.
     public var commandGuard = CommandGuard(home: nil, hermesHome: nil)
     /// Where the file tools refuse to write, with this process's home folded in.

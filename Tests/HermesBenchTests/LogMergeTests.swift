@@ -26,12 +26,38 @@ import Testing
         for value in samples(5_000, seed: 1) { _ = histogram.record(value) }
         _ = histogram.record(1, count: 4)
         _ = histogram.record(59_999_999, count: 2)
-        let decoded = try HistogramEncoding.decode(base64: HistogramEncoding.base64Compressed(histogram))
+        let decoded = try HistogramEncoding.decode(base64: HistogramEncoding.base64Compressed(histogram)).histogram
         #expect(recorded(decoded) == recorded(histogram))
         #expect(decoded.totalCount == histogram.totalCount && decoded.max == histogram.max)
 
         let empty = try HistogramEncoding.decode(HistogramEncoding.encoded(RunRecorder.makeHistogram()))
         #expect(empty.totalCount == 0)
+    }
+
+    /// HdrHistogram's iterators add counts and values without overflow checks, and trap past
+    /// 2^64: a histogram whose sums pass it is refused when read (the fuzzer's find, kept in
+    /// Fuzz/Regressions/hlog), and a merge that would pass it is refused by name.
+    @Test func sumsPast64BitsAreRefusedNotTrappedOn() throws {
+        let fuzzFind = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Fuzz/Regressions/hlog/value-sum-past-2-64.bin")
+        let error = #expect(throws: HistogramEncoding.DecodingError.self) { try HistogramEncoding.decode(Array(Data(contentsOf: fuzzFind))) }
+        #expect(error?.description.contains("add up past 2^64") == true, "\(String(describing: error))")
+
+        var heavy = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 1 << 62, numberOfSignificantValueDigits: .two)
+        _ = heavy.record(1 << 61, count: 5)
+        let line = try HistogramEncoding.base64Compressed(heavy)
+        let text = """
+            #[hermes-bench turn: microseconds]
+            #[Histogram log format version 1.3]
+            0.000,1.000,1.0,\(line)
+            1.000,1.000,1.0,\(line)
+
+            """
+        let one = try IntervalLogFile.parse(text.split(separator: "\n").prefix(3).joined(separator: "\n"), path: "one.hlog")
+        #expect(try LogMerge.merge([one]).operations["turn"]?.summary.count == 5, "one interval's sums fit")
+        let two = try IntervalLogFile.parse(text, path: "two.hlog")
+        let refusal = #expect(throws: LogMerge.MergeError.self) { try LogMerge.merge([two]) }
+        #expect(refusal?.description == "two.hlog: merged, the counts of turn, or their values, would add up past 2^64")
     }
 
     /// The acceptance line: merging the logs of two generators gives the percentiles of one

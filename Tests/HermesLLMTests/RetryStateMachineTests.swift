@@ -1,5 +1,7 @@
-import HermesLLM
+import NIOHTTP1
 import Testing
+
+@testable import HermesLLM
 
 @Suite("Retry state machine")
 struct RetryStateMachineTests {
@@ -34,6 +36,15 @@ struct RetryStateMachineTests {
         var patient = RetryStateMachine(policy: RetryPolicy(maxRetryAfter: .seconds(1)))
         patient.attemptStarted()
         #expect(patient.attemptFailed(limited, unit: 0.7) == .fail)
+    }
+
+    @Test("a Retry-After too large for an integer (1e30, inf) is read as a day, not a crash; nan and negatives as none")
+    func hugeRetryAfter() {
+        #expect(OpenAIClient.retryAfter(["retry-after-ms": "1e30"]) == .seconds(86_400))
+        #expect(OpenAIClient.retryAfter(["retry-after": "inf"]) == .seconds(86_400))
+        #expect(OpenAIClient.retryAfter(["retry-after": "nan"]) == nil)
+        #expect(OpenAIClient.retryAfter(["retry-after": "-3"]) == nil)
+        #expect(OpenAIClient.retryAfter(["retry-after": "1.5"]) == .milliseconds(1500))
     }
 
     @Test(

@@ -67,9 +67,13 @@ import Testing
             telegram: {bot_token: file-token, edit_interval: 250ms}
             webhooks: {github: {secret: s, prompt: "PR {pull_request.title}", events: [pull_request]}}
             platform_toolsets: {telegram: [web, todo]}
+            approvals: {timeout: 300}
             """)
         let settings = try RuntimeSettings.resolve(
             environment: ["TELEGRAM_WEBHOOK_SECRET": "sec", "TELEGRAM_API_BASE_URL": "http://127.0.0.1:1"], file: path)
+        #expect(settings.approvalTimeout == .seconds(300), "Python's whole seconds")
+        #expect(try RuntimeSettings.resolve(environment: [:], file: file("approvals: {timeout: 90s}")).approvalTimeout == .seconds(90))
+        #expect(try RuntimeSettings.resolve(environment: [:]).approvalTimeout == .seconds(60))
         #expect(settings.gateway.telegram?.botToken == "file-token")
         #expect(settings.gateway.telegram?.secretToken == "sec")
         #expect(settings.gateway.telegram?.apiBaseURL == "http://127.0.0.1:1")
@@ -101,6 +105,9 @@ import Testing
             ("compression: {context_length: 8000, threshold: 50}", 1, "compression.threshold is 50; it must be between 0.05 and 0.95"),
             ("model: {base_url: localhost:8000}", 1, "model.base_url: \"localhost:8000\" is not an http(s) URL"),
             ("agent:\n  toolsets: [file, nope]", 2, "agent.toolsets: unknown toolset \"nope\""),
+            ("approvals: {timeout: soon}", 1, "approvals.timeout: \"soon\" is not a duration"),
+            ("approvals: {timeout: -5}", 1, "approvals.timeout must not be negative"),
+            ("approvals: {mode: off}", 1, "unknown key \"approvals.mode\""),
         ])
     func badFiles(text: String, line: Int, expected: String) throws {
         let path = try file(text)

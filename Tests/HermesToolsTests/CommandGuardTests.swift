@@ -116,7 +116,7 @@ struct CommandGuardTests {
             return
         }
         #expect(nobody.contains("no interactive user or gateway is present") && nobody.contains(#""status":"blocked""#))
-        guard case .refuse(let review) = await Approvals(approver: .gatewayReview, guard: guardian).review("rm -r build") else {
+        guard case .refuse(let review) = await Approvals(approver: .chat { _ in .noChat }, guard: guardian).review("rm -r build") else {
             Issue.record("ran without approval")
             return
         }

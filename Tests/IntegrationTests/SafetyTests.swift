@@ -62,6 +62,54 @@ struct SafetyTests {
         }
     }
 
+    @Test(
+        "a Telegram turn's dangerous command is put to its chat and waits: /approve runs it, /deny refuses it with the reason",
+        arguments: ["/approve", "/deny not on this machine"])
+    func telegramApproval(answer: String) async throws {
+        let directory = NSTemporaryDirectory() + "hermes-approval-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory + "/build", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let arguments = JSONValue.object(["command": .string("rm -r \(directory)/build")]).jsonText
+        let platform = PlatformSimulator()
+        let delivered = Gate()
+        try await platform.withServer { platformURL in
+            var configuration = GatewayConfiguration(
+                telegram: TelegramSettings(botToken: "123:abc", apiBaseURL: platformURL, editInterval: .zero))
+            configuration.access = .open
+            try await withGateway(
+                configuration, model: insisting(on: "terminal", arguments), settings: { $0.toolsets = ["terminal"] },
+                onDelivery: { _ in delivered.arrive() }
+            ) { gateway in
+                func message(_ id: Int, _ text: String) -> String {
+                    #"{"update_id":\#(id),"message":{"message_id":\#(id),"chat":{"id":7,"type":"private"},"from":{"id":7},"text":"\#(text)"}}"#
+                }
+                #expect(try await gateway.send("/webhook/telegram", body: message(1, "clean up")).status == 200)
+                await platform.waitForCalls(1)
+                let prompt = try #require(platform.calls().first)
+                #expect(prompt.chatID == 7 && prompt.text.hasPrefix("⚠️ **Dangerous command requires approval:**\n```\nrm -r "), "\(prompt.text)")
+                #expect(prompt.text.contains("Reason: delete in root path"), "\(prompt.text)")
+                #expect(FileManager.default.fileExists(atPath: directory + "/build"), "nothing runs before the answer")
+
+                #expect(try await gateway.send("/webhook/telegram", body: message(2, answer)).status == 200)
+                await delivered.waitForArrivals(1)
+                await platform.waitForCalls(3)
+                let texts = platform.calls().map(\.text)
+                let result = try #require(try await toolResult(in: gateway, session: "telegram-7"))
+                if answer == "/approve" {
+                    #expect(texts.contains("✅ Command approved. The agent is resuming..."), "\(texts)")
+                    #expect(!FileManager.default.fileExists(atPath: directory + "/build"), "approved, it ran")
+                    #expect(!result.contains("BLOCKED"), "\(result)")
+                } else {
+                    #expect(texts.contains(#"❌ Command denied. Reason relayed to the agent: "not on this machine""#), "\(texts)")
+                    #expect(FileManager.default.fileExists(atPath: directory + "/build"), "denied, nothing ran")
+                    #expect(result.contains(#"BLOCKED: Command denied by user. Reason given by the user: \"not on this machine\"."#), "\(result)")
+                }
+                let history = try await gateway.store.history(of: SessionID("telegram-7"))
+                #expect(!history.contains { $0.content?.hasPrefix("/") == true }, "the answer is not a turn of its own")
+            }
+        }
+    }
+
     @Test("write_file refuses the Hermes .env, ~/.ssh and /etc, naming the path")
     func protectedWrites() async throws {
         let home = NSTemporaryDirectory() + "hermes-home-\(UUID().uuidString)"

@@ -12,20 +12,35 @@ extension HistogramEncoding {
         let description: String
     }
 
+    /// A histogram read back, with the sum of its values as HdrHistogram's iterators add them up
+    /// (each bucket's count times its highest equivalent value). The library adds that sum, and
+    /// the counts, without overflow checks of its own while iterating, so a histogram whose sums
+    /// pass 2^64 would trap there; decoding refuses one, and merging keeps the sums to refuse a
+    /// merge that would.
+    struct Decoded {
+        var histogram: Histogram<UInt64>
+        var valueSum: UInt64
+    }
+
     /// Decodes the base64 text of an interval log line.
-    static func decode(base64: String) throws -> Histogram<UInt64> {
+    static func decode(base64: String) throws -> Decoded {
         guard let data = Data(base64Encoded: base64) else {
             throw DecodingError(description: "the histogram is not valid base64")
         }
-        return try decode([UInt8](data))
+        return try decodeCounted([UInt8](data))
     }
 
     /// Decodes a V2 histogram, zlib-compressed (the cookie says which) or plain.
-    static func decode(_ bytes: [UInt8]) throws -> Histogram<UInt64> {
+    package static func decode(_ bytes: [UInt8]) throws -> Histogram<UInt64> {
+        try decodeCounted(bytes).histogram
+    }
+
+    private static func decodeCounted(_ bytes: [UInt8], nested: Bool = false) throws -> Decoded {
         var reader = ByteReader(bytes: bytes)
         let cookie = try reader.read(UInt32.self)
         switch cookie & ~0xF0 {
         case compressedEncodingCookie & ~0xF0:
+            guard !nested else { throw DecodingError(description: "a compressed histogram holds another compressed one") }
             let length = Int(try reader.read(UInt32.self))
             guard reader.remaining >= length else {
                 throw DecodingError(description: "the compressed histogram is cut short (\(reader.remaining) of \(length) bytes)")
@@ -37,7 +52,7 @@ extension HistogramEncoding {
             } catch {
                 throw DecodingError(description: "the histogram's zlib data is damaged (\(error))")
             }
-            return try decode(Array(plain.readableBytesView))
+            return try decodeCounted(Array(plain.readableBytesView), nested: true)
         case encodingCookie & ~0xF0:
             return try decodePlain(&reader)
         default:
@@ -46,7 +61,7 @@ extension HistogramEncoding {
         }
     }
 
-    private static func decodePlain(_ reader: inout ByteReader) throws -> Histogram<UInt64> {
+    private static func decodePlain(_ reader: inout ByteReader) throws -> Decoded {
         let payloadLength = Int(try reader.read(UInt32.self))
         let normalizingOffset = try reader.read(UInt32.self)
         let digits = try reader.read(UInt32.self)
@@ -69,11 +84,16 @@ extension HistogramEncoding {
             lowestDiscernibleValue: lowest, highestTrackableValue: highest, numberOfSignificantValueDigits: significant)
         let layout = BucketLayout(lowest: lowest, digits: significant)
         let end = reader.offset + payloadLength
+        let tooLarge = DecodingError(description: "the histogram's counts are too large: they, or their values, add up past 2^64")
         var index = 0
+        var total: UInt64 = 0
+        var valueSum: UInt64 = 0
         while reader.offset < end {
             let count = try reader.readZigZag()
             if count < 0 {
-                index += Int(-count)
+                // A run of zero counts; past the highest index the next count is refused below.
+                guard count != .min, case (let next, false) = index.addingReportingOverflow(Int(-count)) else { throw tooLarge }
+                index = next
                 continue
             }
             if count > 0 {
@@ -81,10 +101,15 @@ extension HistogramEncoding {
                 guard value <= highest, histogram.record(value, count: UInt64(count)) else {
                     throw DecodingError(description: "the histogram holds a count at \(value), above its highest value \(highest)")
                 }
+                guard case (let newTotal, false) = total.addingReportingOverflow(UInt64(count)),
+                    case (let weight, false) = UInt64(count).multipliedReportingOverflow(by: histogram.highestEquivalentForValue(value)),
+                    case (let newSum, false) = valueSum.addingReportingOverflow(weight)
+                else { throw tooLarge }
+                (total, valueSum) = (newTotal, newSum)
             }
             index += 1
         }
-        return histogram
+        return Decoded(histogram: histogram, valueSum: valueSum)
     }
 
     /// Where each count index of a histogram sits: the same arithmetic as HdrHistogram's

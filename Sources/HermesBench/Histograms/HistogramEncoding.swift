@@ -8,7 +8,7 @@ import Histogram
 import NIOCore
 
 /// Encodes histograms the way every HdrHistogram implementation decodes them.
-enum HistogramEncoding {
+package enum HistogramEncoding {
     /// V2 encoding, 64-bit counts: `0x1c849303 | 0x10`.
     static let encodingCookie: UInt32 = 0x1c84_9313
     /// V2 compressed encoding: `0x1c849304 | 0x10`.
@@ -28,7 +28,7 @@ enum HistogramEncoding {
 
     /// The uncompressed V2 encoding: a 40-byte big-endian header, then the counts up to the
     /// highest recorded value as zig-zag LEB128, a run of zero counts written as one negative number.
-    static func encoded(_ histogram: Histogram<UInt64>) -> [UInt8] {
+    package static func encoded(_ histogram: Histogram<UInt64>) -> [UInt8] {
         var payload = [UInt8]()
         if histogram.totalCount > 0 {
             let last = histogram.max

@@ -3,7 +3,7 @@ import Histogram
 
 /// An HdrHistogram interval log read back: what `IntervalLog` writes, and what other HdrHistogram
 /// tools write (format 1.2 and 1.3, tagged lines included).
-struct IntervalLogFile: Sendable {
+package struct IntervalLogFile: Sendable {
     /// One line of the log.
     struct Interval: Sendable {
         /// Start, seconds since the epoch when the log gives its start or base time, else as written.
@@ -13,6 +13,8 @@ struct IntervalLogFile: Sendable {
         /// The `Tag=` of the line, when it has one.
         var tag: String?
         var histogram: Histogram<UInt64>
+        /// Its values added up, bucket by bucket (`HistogramEncoding.Decoded.valueSum`).
+        var valueSum: UInt64
     }
 
     /// The file it came from.
@@ -39,8 +41,11 @@ struct IntervalLogFile: Sendable {
         return try parse(text, path: path)
     }
 
+    /// The largest start or length of an interval, seconds.
+    static let maxSeconds = 1e12
+
     /// Parses the text of a log; `path` names it in errors.
-    static func parse(_ text: String, path: String) throws -> IntervalLogFile {
+    package static func parse(_ text: String, path: String) throws -> IntervalLogFile {
         let fallbackName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         var log = IntervalLogFile(path: path, operation: fallbackName, startTime: nil, intervals: [])
         var baseTime: Double?
@@ -76,13 +81,18 @@ struct IntervalLogFile: Sendable {
                         ? "expected StartTimestamp,Interval_Length,Interval_Max,Interval_Compressed_Histogram, found '\(line.prefix(60))'"
                         : "this is not an HdrHistogram interval log (no '#[Histogram log format' header)")
             }
-            let histogram: Histogram<UInt64>
+            // Seconds, from 0 to about 30,000 years: what keeps the merge's arithmetic on them exact.
+            guard (0...Self.maxSeconds).contains(start), (0...Self.maxSeconds).contains(length) else {
+                throw failure("the interval's start and length must be seconds from 0 to \(Int(Self.maxSeconds)); found \(fields[0]), \(fields[1])")
+            }
+            let decoded: HistogramEncoding.Decoded
             do {
-                histogram = try HistogramEncoding.decode(base64: fields[3])
+                decoded = try HistogramEncoding.decode(base64: fields[3])
             } catch {
                 throw failure("\(error)")
             }
-            log.intervals.append(Interval(start: start, length: length, tag: tag, histogram: histogram))
+            log.intervals.append(
+                Interval(start: start, length: length, tag: tag, histogram: decoded.histogram, valueSum: decoded.valueSum))
         }
         // Timestamps are offsets from BaseTime (format 1.3) or, in older logs, from StartTime
         // when they are too small to be epoch seconds (the rule of Java's HistogramLogReader).
@@ -96,7 +106,7 @@ struct IntervalLogFile: Sendable {
     }
 
     private static func commentValue(_ line: String, key: String) -> Double? {
-        guard line.hasPrefix(key) else { return nil }
-        return Double(line.dropFirst(key.count).prefix { !$0.isWhitespace })
+        guard line.hasPrefix(key), let value = Double(line.dropFirst(key.count).prefix { !$0.isWhitespace }) else { return nil }
+        return (0...maxSeconds).contains(value) ? value : nil
     }
 }

@@ -42,6 +42,11 @@ public struct LogMerge: Sendable {
                 throw MergeError(description: "\(error)")
             }
         }
+        return try merge(files)
+    }
+
+    /// Merges logs already read.
+    package static func merge(_ files: [IntervalLogFile]) throws -> LogMerge {
         var operations: [String: Operation] = [:]
         for (name, group) in Dictionary(grouping: files, by: \.operation) {
             operations[name] = try merge(name: name, group.sorted { $0.path < $1.path })
@@ -73,6 +78,7 @@ public struct LogMerge: Sendable {
             throw MergeError(description: "\(files.map(\.path).joined(separator: ", ")): no interval to merge for \(name)")
         }
         var total = Self.emptyLike(first.histogram)
+        var totalSums = Sums()
         for (path, interval) in all {
             let histogram = interval.histogram
             guard histogram.numberOfSignificantValueDigits == total.numberOfSignificantValueDigits,
@@ -83,15 +89,19 @@ public struct LogMerge: Sendable {
                         + "\(histogram.lowestDiscernibleValue), those of \(firstPath) \(total.numberOfSignificantValueDigits.rawValue) from "
                         + "\(total.lowestDiscernibleValue); only logs recorded with the same precision merge exactly")
             }
+            try totalSums.add(interval, from: path, to: name)
             total.add(histogram)
         }
         let startTime = all.map(\.1.start).min() ?? 0
-        let slot = all.map(\.1.length).filter { $0 > 0 }.min() ?? 1
-        var slots: [Int: (length: Double, histogram: Histogram<UInt64>)] = [:]
-        for (_, interval) in all {
+        // A millisecond at least, the precision of interval logs: with starts bounded by the
+        // reader, the slot index then fits an Int.
+        let slot = max(all.map(\.1.length).filter { $0 > 0 }.min() ?? 1, 0.001)
+        var slots: [Int: (length: Double, histogram: Histogram<UInt64>, sums: Sums)] = [:]
+        for (path, interval) in all {
             let index = Int(((interval.start - startTime) / slot).rounded(.down))
-            var entry = slots[index] ?? (0, Self.emptyLike(total))
+            var entry = slots[index] ?? (0, Self.emptyLike(total), Sums())
             entry.length = max(entry.length, interval.length)
+            try entry.sums.add(interval, from: path, to: name)
             entry.histogram.add(interval.histogram)
             slots[index] = entry
         }
@@ -99,6 +109,22 @@ public struct LogMerge: Sendable {
             (start: Double($0.key) * slot, length: $0.value.length, histogram: $0.value.histogram)
         }
         return Operation(name: name, files: files.map(\.path), total: total, intervals: intervals, startTime: startTime)
+    }
+
+    /// A merged histogram's count and value sum, checked as they grow: HdrHistogram adds them
+    /// without overflow checks, and its iterators would trap on a histogram past 2^64.
+    private struct Sums {
+        var count: UInt64 = 0
+        var values: UInt64 = 0
+
+        mutating func add(_ interval: IntervalLogFile.Interval, from path: String, to operation: String) throws {
+            guard case (let count, false) = count.addingReportingOverflow(interval.histogram.totalCount),
+                case (let values, false) = values.addingReportingOverflow(interval.valueSum)
+            else {
+                throw MergeError(description: "\(path): merged, the counts of \(operation), or their values, would add up past 2^64")
+            }
+            (self.count, self.values) = (count, values)
+        }
     }
 
     private static func emptyLike(_ histogram: Histogram<UInt64>) -> Histogram<UInt64> {

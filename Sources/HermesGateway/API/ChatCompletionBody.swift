@@ -6,18 +6,18 @@ import HermesCore
 /// system messages become per-turn instructions, the last user or assistant message is the new
 /// input, and the ones before it are the conversation (used when no session header is sent).
 /// Other roles (`tool`, `developer`…) are ignored, as there.
-struct ChatCompletionBody: Sendable {
-    var model: String?
-    var stream: Bool
-    var instructions: String?
-    var history: [Message]
-    var input: String
+package struct ChatCompletionBody: Sendable {
+    package var model: String?
+    package var stream: Bool
+    package var instructions: String?
+    package var history: [Message]
+    package var input: String
     /// The first user message, which with `instructions` identifies a conversation.
-    var firstUserText: String
+    package var firstUserText: String
 
     /// Parses `data`, or throws a 400 naming what is wrong; past `maxMessages` messages or
     /// `maxCharacters` characters of content it is refused.
-    init(parsing data: Data, maxMessages: Int = .max, maxCharacters: Int = .max) throws(OpenAIError) {
+    package init(parsing data: Data, maxMessages: Int = .max, maxCharacters: Int = .max) throws(OpenAIError) {
         let document: JSONValue
         do {
             document = try JSONDecoder().decode(JSONValue.self, from: data)

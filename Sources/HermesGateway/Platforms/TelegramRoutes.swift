@@ -5,6 +5,7 @@ import HermesAgent
 import HermesCore
 import HermesStore
 import HermesTelemetry
+import HermesTools
 import Hummingbird
 import Logging
 import NIOCore
@@ -21,6 +22,8 @@ struct TelegramRoutes: Sendable {
     let client: TelegramClient
     let access: AccessPolicy
     let pairing: PairingStore?
+    /// Where `/approve` and `/deny` go.
+    let approvals: ChatApprovals
     let metrics: HermesMetrics
     let clock: any HermesClock
     let logger: Logger
@@ -62,7 +65,7 @@ struct TelegramRoutes: Sendable {
         guard seen.insert(key) else { return Self.ok }
         let chat = message.chat.id
         let sender = AccessPolicy.Sender(
-            platform: "telegram", userID: message.from.map { String($0.id) }, chatID: String(chat), chatType: Self.chatType(of: message))
+            platform: "telegram", userID: message.from.map { String($0.id) }, chatID: String(chat), chatType: message.chatKind)
         guard await allowed(sender) else {
             metrics.recordUnauthorizedMessage(platform: "telegram")
             if sender.chatType == "dm", let user = sender.userID, let pairing, access.offersPairing(on: "telegram") {
@@ -71,6 +74,19 @@ struct TelegramRoutes: Sendable {
             return Self.ok
         }
         let session = SessionID("telegram-\(chat)" + (message.threadID.map { "-\($0)" } ?? ""))
+        if let command = ApprovalCommand(text) {
+            // Answered at once, outside the session's queue, where the turn it resumes is waiting.
+            let reply = command.apply(to: approvals, session: session.rawValue)
+            let client = client
+            _ = background.submit {
+                do {
+                    _ = try await client.sendMessage(chat: chat, text: reply, thread: message.threadID, replyTo: message.messageID)
+                } catch {
+                    logger.warning("telegram approval reply failed", metadata: ["error": "\(error)"])
+                }
+            }
+            return Self.ok
+        }
         let request = TurnRequest(
             session: NewSession(
                 id: session, source: "telegram", userID: message.from.map { String($0.id) }, chatID: String(chat),
@@ -144,16 +160,6 @@ struct TelegramRoutes: Sendable {
             _ = try await client.sendMessage(chat: message.chat.id, text: text, thread: message.threadID, replyTo: nil)
         } catch {
             logger.warning("telegram pairing reply failed", metadata: ["error": "\(error)"])
-        }
-    }
-
-    /// The chat kind as the Python adapter names it: `dm`, `group`, `forum` (a topic of a forum
-    /// supergroup) or `channel`.
-    static func chatType(of message: TelegramUpdate.Message) -> String {
-        switch message.chat.type ?? "private" {
-        case "private": "dm"
-        case "supergroup": message.threadID != nil && (message.isTopicMessage == true || message.chat.isForum == true) ? "forum" : "group"
-        case let other: other
         }
     }
 

@@ -1,9 +1,9 @@
 /// The part of a Telegram `Update` the gateway acts on: a text message in a chat.
-struct TelegramUpdate: Decodable, Sendable {
-    struct Chat: Decodable, Sendable {
-        var id: Int64
-        var type: String?
-        var isForum: Bool?
+package struct TelegramUpdate: Decodable, Sendable {
+    package struct Chat: Decodable, Sendable {
+        package var id: Int64
+        package var type: String?
+        package var isForum: Bool?
 
         enum CodingKeys: String, CodingKey {
             case id, type
@@ -11,13 +11,13 @@ struct TelegramUpdate: Decodable, Sendable {
         }
     }
 
-    struct User: Decodable, Sendable {
-        var id: Int64
-        var firstName: String?
-        var username: String?
+    package struct User: Decodable, Sendable {
+        package var id: Int64
+        package var firstName: String?
+        package var username: String?
 
         /// What the pairing list shows of the user.
-        var name: String { firstName ?? username ?? "" }
+        package var name: String { firstName ?? username ?? "" }
 
         enum CodingKeys: String, CodingKey {
             case id, username
@@ -25,13 +25,13 @@ struct TelegramUpdate: Decodable, Sendable {
         }
     }
 
-    struct Message: Decodable, Sendable {
-        var messageID: Int
-        var chat: Chat
-        var from: User?
-        var text: String?
-        var threadID: Int?
-        var isTopicMessage: Bool?
+    package struct Message: Decodable, Sendable {
+        package var messageID: Int
+        package var chat: Chat
+        package var from: User?
+        package var text: String?
+        package var threadID: Int?
+        package var isTopicMessage: Bool?
 
         enum CodingKeys: String, CodingKey {
             case chat, from, text
@@ -39,10 +39,20 @@ struct TelegramUpdate: Decodable, Sendable {
             case threadID = "message_thread_id"
             case isTopicMessage = "is_topic_message"
         }
+
+        /// The chat kind as the Python adapter names it: `dm`, `group`, `forum` (a topic of a
+        /// forum supergroup) or `channel`.
+        package var chatKind: String {
+            switch chat.type ?? "private" {
+            case "private": "dm"
+            case "supergroup": threadID != nil && (isTopicMessage == true || chat.isForum == true) ? "forum" : "group"
+            case let other: other
+            }
+        }
     }
 
-    var updateID: Int64
-    var message: Message?
+    package var updateID: Int64
+    package var message: Message?
 
     enum CodingKeys: String, CodingKey {
         case message

@@ -4,6 +4,7 @@ import HermesAgent
 import HermesCore
 import HermesStore
 import HermesTelemetry
+import HermesTools
 import Hummingbird
 import HummingbirdCore
 import Logging
@@ -32,16 +33,20 @@ public struct Gateway: Sendable {
     public let background = BackgroundTurns()
     private let seen = RecentIDs()
     private let pairing: PairingStore?
+    private let approvals: ChatApprovals
+    private let telegramClient: TelegramClient?
     private let logger: Logger
-    private let platformClient: HTTPClient
     private let clock: any HermesClock
     private let onDelivery: (@Sendable (PlatformDelivery) -> Void)?
 
-    /// Makes a gateway over `sessions` that answers API requests bearing `apiKey`. Platform APIs (Telegram) are called through
-    /// `platformClient`; queues and edit rate limits run on `clock`. `onDelivery` hears, for each
-    /// platform message accepted, when its reply was fully delivered.
+    /// Makes a gateway over `sessions` that answers API requests bearing `apiKey`. Platform APIs
+    /// (Telegram) are called through `platformClient`; a Telegram turn's dangerous commands are
+    /// put to its chat through `approvals`, answered there with `/approve` or `/deny`. Queues and
+    /// edit rate limits run on `clock`. `onDelivery` hears, for each platform message accepted,
+    /// when its reply was fully delivered.
     public init(
-        configuration: GatewayConfiguration, apiKey: APIServerKey, sessions: Sessions, metrics: HermesMetrics, platformClient: HTTPClient,
+        configuration: GatewayConfiguration, apiKey: APIServerKey, sessions: Sessions, approvals: ChatApprovals,
+        metrics: HermesMetrics, platformClient: HTTPClient,
         clock: any HermesClock = ContinuousClock(), logger: Logger = Logger(label: "hermes.gateway"),
         onDelivery: (@Sendable (PlatformDelivery) -> Void)? = nil
     ) {
@@ -49,10 +54,20 @@ public struct Gateway: Sendable {
         self.apiKey = apiKey
         self.metrics = metrics
         self.logger = logger
-        self.platformClient = platformClient
         self.clock = clock
         self.onDelivery = onDelivery
         pairing = configuration.pairingDirectory.map { PairingStore(directory: $0) }
+        self.approvals = approvals
+        let telegramClient = configuration.telegram.map {
+            TelegramClient(baseURL: $0.apiBaseURL, token: $0.botToken, httpClient: platformClient)
+        }
+        self.telegramClient = telegramClient
+        if let telegramClient {
+            approvals.register(platform: "telegram") { chat, text in
+                guard let id = Int64(chat.chatID) else { throw GatewayError(.configuration, "not a Telegram chat: \(chat.chatID)") }
+                _ = try await telegramClient.sendMessage(chat: id, text: text, thread: chat.threadID.flatMap { Int($0) }, replyTo: nil)
+            }
+        }
         runner = TurnRunner(
             router: SessionRouter(
                 maxConcurrentTurns: configuration.maxConcurrentTurns,
@@ -77,11 +92,11 @@ public struct Gateway: Sendable {
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
         }
         OpenAIRoutes(runner: runner, configuration: configuration, apiKey: apiKey).register(on: router)
-        if let telegram = configuration.telegram {
+        if let telegram = configuration.telegram, let telegramClient {
             TelegramRoutes(
                 settings: telegram, runner: runner, background: background, maxBodyBytes: configuration.maxBodyBytes,
-                seen: seen, client: TelegramClient(baseURL: telegram.apiBaseURL, token: telegram.botToken, httpClient: platformClient),
-                access: configuration.access, pairing: pairing, metrics: metrics, clock: clock, logger: logger
+                seen: seen, client: telegramClient, access: configuration.access, pairing: pairing, approvals: approvals,
+                metrics: metrics, clock: clock, logger: logger
             ) { [metrics, onDelivery] delivery in
                 if delivery.deliveryError == nil { metrics.recordTelegramReply(after: delivery.finished - delivery.received) }
                 onDelivery?(delivery)
@@ -154,7 +169,7 @@ public struct Gateway: Sendable {
         store: some SessionStore & Service, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
         var group = ServiceGroupConfiguration(
-            services: [store, makeApplication(onRunning: onRunning), ShutdownNotice(runner: runner)],
+            services: [store, makeApplication(onRunning: onRunning), ShutdownNotice(runner: runner, approvals: approvals)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod
         try await ServiceGroup(configuration: group).run()
@@ -162,12 +177,15 @@ public struct Gateway: Sendable {
 }
 
 /// First to hear of a graceful shutdown (services stop in reverse order): makes the runner
-/// refuse new turns while the server lets the admitted ones finish.
+/// refuse new turns while the server lets the admitted ones finish, and denies the commands
+/// waiting for a chat's approval, so their turns finish too.
 private struct ShutdownNotice: Service {
     let runner: TurnRunner
+    let approvals: ChatApprovals
 
     func run() async throws {
         try? await gracefulShutdown()
         runner.stopAccepting()
+        approvals.unregister(platform: "telegram")
     }
 }

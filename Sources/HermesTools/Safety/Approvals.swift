@@ -17,23 +17,30 @@ public struct ApprovalRequest: Sendable, Hashable {
     public var command: String
     /// Why it needs approval (Python's description, also the key approvals are kept under).
     public var description: String
+
+    /// Makes a request.
+    public init(command: String, description: String) {
+        self.command = command
+        self.description = description
+    }
 }
 
 /// Who can approve a session's dangerous commands.
 public enum Approver: Sendable {
     /// Nobody is there to ask (`hermes chat` without a terminal): refused, failing closed.
     case nobody
-    /// A gateway session with no chat to ask in (the API server, a signed webhook): refused with
-    /// Python's "asking the user for approval" message, and nothing runs.
-    case gatewayReview
     /// A person is asked, and the command waits for the answer.
     case ask(@Sendable (ApprovalRequest) async -> ApprovalChoice)
+    /// The people of the session's chat are asked (`ChatApprovals`), and the command waits for
+    /// `/approve` or `/deny`; a gateway session with no chat to ask in (the API server, a signed
+    /// webhook) is refused with Python's "asking the user for approval" message.
+    case chat(@Sendable (ApprovalRequest) async -> ChatVerdict)
 }
 
 /// One session's approvals of dangerous commands, as the Python project's `tools/approval.py`
 /// keeps them: a hardline command is refused whatever is set; with YOLO mode
 /// (`HERMES_YOLO_MODE`, read once at start) a dangerous one runs unasked; else one approved for
-/// the session, or listed in `command_allowlist`, runs; else the approver decides.
+/// the session runs; else the approver decides.
 public final class Approvals: Sendable {
     /// The result of a review.
     public enum Decision: Sendable, Hashable {
@@ -79,11 +86,6 @@ public final class Approvals: Sendable {
                 return .refuse(
                     Self.blocked(
                         "BLOCKED: approval required (\(description)) but no interactive user or gateway is present to approve it."))
-            case .gatewayReview:
-                return .refuse(
-                    Self.blocked(
-                        "⚠️ This action is potentially dangerous (\(description)). Asking the user for approval.\n\n**Target:**\n```\n\(redactor.redact(command))\n```"
-                    ))
             case .ask(let ask):
                 let choice = await ask(ApprovalRequest(command: redactor.redact(command), description: description))
                 switch choice {
@@ -98,8 +100,41 @@ public final class Approvals: Sendable {
                     approved.withLock { _ = $0.insert(description) }
                     return .run
                 }
+            case .chat(let ask):
+                return await chatDecision(ask(ApprovalRequest(command: redactor.redact(command), description: description)), description, command)
             }
         }
+    }
+
+    /// What the people of a chat answered, as the Python gateway words it.
+    private func chatDecision(_ verdict: ChatVerdict, _ description: String, _ command: String) -> Decision {
+        let consent =
+            " The user has NOT consented to this action. Do NOT retry this command, do NOT rephrase it, and do NOT attempt the same outcome via a different command. Stop the current workflow and wait for the user to respond before taking any further destructive or irreversible action."
+        switch verdict {
+        case .approved(.session):
+            approved.withLock { _ = $0.insert(description) }
+            return .run
+        case .approved(.once):
+            return .run
+        case .approved(.deny), .denied(nil):
+            return .refuse(Self.blocked("BLOCKED: Command denied by user." + consent))
+        case .denied(let reason?):
+            return .refuse(Self.blocked("BLOCKED: Command denied by user. Reason given by the user: \"\(reason)\"." + consent))
+        case .timedOut:
+            return .refuse(Self.blocked("BLOCKED: Command timed out without user response." + consent + " Silence is not consent."))
+        case .unreachable:
+            return .refuse(Self.blocked("BLOCKED: Failed to send approval request to user. Do NOT retry."))
+        case .noChat:
+            return .refuse(gatewayReview(description, command: command))
+        }
+    }
+
+    /// Python's answer where a gateway has nobody to ask: the command waits for a review that
+    /// this turn will not see.
+    private func gatewayReview(_ description: String, command: String) -> String {
+        Self.blocked(
+            "⚠️ This action is potentially dangerous (\(description)). Asking the user for approval.\n\n**Target:**\n```\n\(redactor.redact(command))\n```"
+        )
     }
 
     /// The terminal tool's result for a command it did not run, in the Python tool's shape.
