@@ -181,7 +181,8 @@ public final class HermesMetrics: Sendable {
     }
 
     /// A request refused for passing a limit: `body_too_large`, `too_many_messages`,
-    /// `request_too_long`, `session_busy` (`hermes_rejected_requests_total{reason}`).
+    /// `request_too_long`, `session_busy`, `headers_too_large`, `malformed_request`
+    /// (`hermes_rejected_requests_total{reason}`).
     public func recordRejectedRequest(reason: String) {
         counter(\.rejected, "hermes_rejected_requests", "Requests refused for passing a limit, by reason.", label: "reason", value: reason)
             .increment()

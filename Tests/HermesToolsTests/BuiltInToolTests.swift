@@ -85,6 +85,23 @@ struct BuiltInToolTests {
         await #expect(throws: ToolError.self) { try await call("search_files", ["pattern": "(unclosed"]) }
     }
 
+    @Test("search_files leaves out the files read_file refuses, counting what it left out, and refuses such a path")
+    func searchLeavesOutProtectedFiles() async throws {
+        _ = try await call("write_file", ["path": "app/main.py", "content": "token = load('hello')\n"])
+        try "HELLO_KEY=sk-hello\nhello=1\n".write(toFile: directory + "/app/.env", atomically: true, encoding: .utf8)
+        let content = try await call("search_files", ["pattern": "(?i)hello", "path": "app"])
+        #expect(content["total"] == 1 && content["results"]?.arrayValue?.first?["path"] == .string(directory + "/app/main.py"))
+        #expect(
+            content["_omitted"]
+                == "2 result(s) omitted because they target credential, token, cache, or secret-bearing environment files.")
+        let names = try await call("search_files", ["pattern": ".env*", "target": "files", "path": "app"])
+        #expect(names["total"] == 0 && names["_omitted"]?.stringValue?.hasPrefix("1 result(s) omitted") == true)
+        let none = try await call("search_files", ["pattern": "nothing-matches", "path": "app"])
+        #expect(none["_omitted"] == nil, "a protected file without a match is not mentioned")
+        let direct = try await call("search_files", ["pattern": "KEY", "path": "app/.env"])
+        #expect(direct["error"]?.stringValue?.contains("is a secret-bearing environment file") == true)
+    }
+
     @Test("terminal returns output and exit code, in the working directory")
     func terminal() async throws {
         let result = try await call("terminal", ["command": "pwd; echo oops >&2; exit 3"])

@@ -26,6 +26,22 @@ struct SafetyTests {
         }
     }
 
+    /// A plain TCP connection to the gateway, for requests no HTTP client would send.
+    private func rawConnection(to gateway: RunningGateway) throws -> Int32 {
+        let port = try #require(URL(string: gateway.baseURL)?.port)
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        if connected != 0 { close(socket) }
+        try #require(connected == 0, "connect to 127.0.0.1:\(port): errno \(errno)")
+        return socket
+    }
+
     private func toolResult(in gateway: RunningGateway, session: String) async throws -> String? {
         try await gateway.store.history(of: SessionID(session)).first { $0.role == .tool }?.content
     }
@@ -248,17 +264,8 @@ struct SafetyTests {
         var configuration = GatewayConfiguration()
         configuration.maxConcurrentTurns = 1
         try await withGateway(configuration, model: ScriptedModel(reply: "ok")) { gateway in
-            let port = try #require(URL(string: gateway.baseURL)?.port)
-            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let socket = try rawConnection(to: gateway)
             defer { close(socket) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            #expect(connected == 0)
             let head =
                 "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: \(TestKeys.authorization)\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"messages\":"
             #expect(head.withCString { send(socket, $0, strlen($0), 0) } > 0)
@@ -270,20 +277,11 @@ struct SafetyTests {
         }
     }
 
-    @Test("headers past the parser's 80 KiB bound get 400 (or a reset) and a closed connection; the gateway serves on")
+    @Test("headers past the parser's 80 KiB bound get 400 (or a reset), a closed connection and a count; the gateway serves on")
     func oversizedHeaders() async throws {
         try await withGateway(model: ScriptedModel(reply: "ok")) { gateway in
-            let port = try #require(URL(string: gateway.baseURL)?.port)
-            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let socket = try rawConnection(to: gateway)
             defer { close(socket) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            #expect(connected == 0)
             let request = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: \(String(repeating: "a", count: 200_000))\r\n\r\n"
             _ = request.withCString { send(socket, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
             var buffer = [UInt8](repeating: 0, count: 512)
@@ -292,6 +290,8 @@ struct SafetyTests {
             let answer = String(decoding: buffer.prefix(max(received, 0)), as: UTF8.self)
             #expect(received <= 0 || answer.hasPrefix("HTTP/1.1 400"), "\(answer)")
             #expect(try await gateway.send("/health", method: .GET).status == 200)
+            let metrics = try await gateway.send("/metrics", method: .GET).body
+            #expect(metrics.contains(#"hermes_rejected_requests_total{reason="headers_too_large"} 1"#), "counted before the 400 went out")
         }
     }
 }

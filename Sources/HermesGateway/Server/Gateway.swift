@@ -118,7 +118,10 @@ public struct Gateway: Sendable {
         let port = configuration.port
         return Application(
             router: makeRouter(),
-            server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [ParserErrorCounter(metrics: metrics)],
+                    idleTimeout: TimeAmount(configuration.idleTimeout))),
             configuration: .init(
                 address: .hostname(configuration.host, port: port), serverName: "hermes-gateway",
                 availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),

@@ -8,6 +8,8 @@ import HermesCore
 /// `search_files`: regex search in file contents, or glob search for file names, under a
 /// directory. Bounded: it scans at most `maxFiles` files, skips files over `maxFileBytes`, binary
 /// files and VCS/build folders, and returns at most `limit` results with an offset to page.
+/// As in Python, a path `read_file` refuses is refused here, and files it would refuse are left
+/// out of the results (unread) and counted in `_omitted`; matched lines are redacted.
 struct SearchFilesTool: Tool {
     static let spec = ToolSpec(
         name: "search_files",
@@ -40,13 +42,16 @@ struct SearchFilesTool: Tool {
     func run(_ arguments: JSONValue, context: ToolContext) async throws -> String {
         let pattern = arguments["pattern"]?.stringValue ?? ""
         let target = arguments["target"]?.stringValue ?? "content"
-        let root = context.resolve(arguments["path"]?.stringValue ?? ".")
+        let given = arguments["path"]?.stringValue ?? "."
+        let root = context.resolve(given)
         let fileGlob = arguments["file_glob"]?.stringValue
         let limit = arguments["limit"]?.intValue ?? 50
         let offset = arguments["offset"]?.intValue ?? 0
         let mode = arguments["output_mode"]?.stringValue ?? "content"
         let redactor = context.redactor
+        let reads = context.pathGuard.readRules()
         return try await FileIO.offload {
+            if let refusal = reads.refusal(root, given: given) { return JSONValue.object(["error": .string(refusal)]).jsonText }
             // Regex is not Sendable, so it is compiled on the thread that uses it.
             let regex: Regex<AnyRegexOutput>?
             do {
@@ -58,6 +63,7 @@ struct SearchFilesTool: Tool {
             var total = 0
             var scanned = 0
             var truncatedScan = false
+            var omitted = 0
             for file in Self.files(under: root) {
                 scanned += 1
                 if scanned > Self.maxFiles {
@@ -65,14 +71,19 @@ struct SearchFilesTool: Tool {
                     break
                 }
                 let name = (file as NSString).lastPathComponent
+                if let fileGlob, regex != nil, !Self.glob(fileGlob, matches: name) { continue }
+                if regex == nil, !Self.glob(pattern, matches: name) { continue }
+                // Counted as Python counts them, per result, but never returned.
+                let blocked = reads.refusal(file, given: file) != nil
                 if let regex {
-                    if let fileGlob, !Self.glob(fileGlob, matches: name) { continue }
                     guard let text = try? FileIO.readText(file, limit: Self.maxFileBytes) else { continue }
                     var matchesInFile = 0
                     for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
                     where line.contains(regex) {
                         matchesInFile += 1
-                        if mode == "content" {
+                        if blocked {
+                            if mode == "content" { omitted += 1 }
+                        } else if mode == "content" {
                             total += 1
                             if total > offset, results.count < limit {
                                 results.append([
@@ -82,20 +93,28 @@ struct SearchFilesTool: Tool {
                             }
                         }
                     }
-                    if mode != "content", matchesInFile > 0 {
+                    if mode != "content", matchesInFile > 0, blocked {
+                        omitted += 1
+                    } else if mode != "content", matchesInFile > 0 {
                         total += 1
                         if total > offset, results.count < limit {
                             results.append(
                                 mode == "count" ? ["path": .string(file), "count": .int(matchesInFile)] : .string(file))
                         }
                     }
-                } else if Self.glob(pattern, matches: name) {
+                } else if blocked {
+                    omitted += 1
+                } else {
                     total += 1
                     if total > offset, results.count < limit { results.append(.string(file)) }
                 }
             }
             var output: [String: JSONValue] = ["results": .array(results), "total": .int(total)]
             if offset + results.count < total { output["next_offset"] = .int(offset + results.count) }
+            if omitted > 0 {
+                output["_omitted"] = .string(
+                    "\(omitted) result(s) omitted because they target credential, token, cache, or secret-bearing environment files.")
+            }
             if truncatedScan { output["note"] = .string("stopped after scanning \(Self.maxFiles) files; narrow 'path'") }
             return JSONValue.object(output).jsonText
         }

@@ -62,36 +62,60 @@ public struct PathGuard: Sendable {
     /// Why a read of `path` (absolute; `given` as the model wrote it) is refused, in Python's
     /// words; nil when it may go ahead.
     public func refusal(reading path: String, given: String) -> String? {
-        let resolved = Self.resolved(path)
-        let bypass = "(Defense-in-depth — not a security boundary; the terminal tool can still bypass.)"
-        if let hermesHome {
-            let home = Self.resolved(hermesHome)
-            if resolved == home + "/skills/.hub" || resolved.hasPrefix(home + "/skills/.hub/") {
+        readRules().refusal(path, given: given)
+    }
+
+    /// The read rules with the Hermes paths resolved once, to check many paths (each file
+    /// `search_files` would open).
+    public func readRules() -> ReadRules {
+        ReadRules(
+            hub: hermesHome.map { Self.resolved($0) + "/skills/.hub" },
+            stores: Set(
+                hermesHome.map { home in
+                    [
+                        "auth.json", "auth.lock", ".anthropic_oauth.json", ".env", "webhook_subscriptions.json",
+                        "auth/google_oauth.json", "cache/bws_cache.json",
+                    ]
+                    .map { Self.resolved(home + "/" + $0) }
+                } ?? []),
+            tokens: hermesHome.map { Self.resolved($0 + "/mcp-tokens") })
+    }
+
+    /// `get_read_block_error`'s rules, their Hermes paths resolved.
+    public struct ReadRules: Sendable {
+        let hub: String?
+        let stores: Set<String>
+        let tokens: String?
+
+        static let environmentFiles: Set<String> = [
+            ".env", ".env.local", ".env.development", ".env.production", ".env.test", ".env.staging", ".envrc",
+        ]
+
+        /// Why a read of `path` (absolute; `given` as the model wrote it) is refused; nil when
+        /// it may go ahead.
+        public func refusal(_ path: String, given: String) -> String? {
+            let resolved = PathGuard.resolved(path)
+            let bypass = "(Defense-in-depth — not a security boundary; the terminal tool can still bypass.)"
+            if let hub, resolved == hub || resolved.hasPrefix(hub + "/") {
                 return
                     "Access denied: \(given) is an internal Hermes cache file and cannot be read directly to prevent prompt injection. Use the skills_list or skill_view tools instead."
             }
-            let stores = [
-                "auth.json", "auth.lock", ".anthropic_oauth.json", ".env", "webhook_subscriptions.json", "auth/google_oauth.json",
-                "cache/bws_cache.json",
-            ]
-            if stores.map({ Self.resolved(hermesHome + "/" + $0) }).contains(resolved) {
+            if stores.contains(resolved) {
                 return
                     "Access denied: \(given) is a Hermes credential store and cannot be read directly. Provider tools consume these credentials through internal channels. \(bypass)"
             }
-            let tokens = Self.resolved(hermesHome + "/mcp-tokens")
-            if resolved == tokens {
+            if let tokens, resolved == tokens {
                 return "Access denied: \(given) is the Hermes MCP token directory and cannot be read directly. \(bypass)"
             }
-            if resolved.hasPrefix(tokens + "/") {
+            if let tokens, resolved.hasPrefix(tokens + "/") {
                 return "Access denied: \(given) is a Hermes MCP token file and cannot be read directly. \(bypass)"
             }
+            if Self.environmentFiles.contains((resolved as NSString).lastPathComponent.lowercased()) {
+                return
+                    "Access denied: \(given) is a secret-bearing environment file and cannot be read to prevent credential leakage. If you need to check the file structure, read .env.example instead. \(bypass)"
+            }
+            return nil
         }
-        let name = (resolved as NSString).lastPathComponent.lowercased()
-        if [".env", ".env.local", ".env.development", ".env.production", ".env.test", ".env.staging", ".envrc"].contains(name) {
-            return
-                "Access denied: \(given) is a secret-bearing environment file and cannot be read to prevent credential leakage. If you need to check the file structure, read .env.example instead. \(bypass)"
-        }
-        return nil
     }
 
     private func isCredential(_ resolved: String) -> Bool {
