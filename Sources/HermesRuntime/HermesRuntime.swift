@@ -8,6 +8,7 @@ import HermesStore
 import HermesTelemetry
 import HermesTools
 import Logging
+import NIOPosix
 
 /// The running parts of Hermes, put together in one place, `start(_:model:clock:logger:)`, from
 /// resolved `RuntimeSettings`: the metrics registry, the HTTP pools, the model client (metered),
@@ -48,7 +49,8 @@ public struct HermesRuntime: Sendable {
     /// terminal); a gateway session's are put to its chat (`approvals`), and refused where
     /// there is none (the API server, webhooks).
     ///
-    /// Fails with a `ConfigError` when no model endpoint is set, and with a `StoreError` naming
+    /// Fails with a `ConfigError` when no model endpoint is set or the `command_allowlist` of
+    /// `config.yaml` cannot be read, and with a `StoreError` naming
     /// the file when the session database cannot be opened; nothing is left running then.
     public static func start(
         _ settings: RuntimeSettings, model replacement: (any ChatModel)? = nil,
@@ -80,11 +82,12 @@ public struct HermesRuntime: Sendable {
         let agents = AgentCache(
             capacity: settings.gateway.agentCacheSize, idleTTL: settings.gateway.agentIdleTTL, metrics: metrics, clock: clock)
         let approvals = ChatApprovals(timeout: settings.approvalTimeout, clock: clock)
+        let allowlist = try commandAllowlist(settings.commandAllowlistFile, logger: logger)
         let sessions = Sessions(
             store: store, agents: agents, metrics: metrics, logger: logger,
             makeAgent: agentFactory(
                 settings, model: model, tools: tools, compressor: compressor, clients: clients, clock: clock, logger: logger,
-                approver: approver, approvals: approvals))
+                approver: approver, approvals: approvals, allowlist: allowlist))
         return HermesRuntime(
             settings: settings, metrics: metrics, clients: clients, model: model, tools: tools, store: store,
             compressor: compressor, sessions: sessions, approvals: approvals, clock: clock, logger: logger)
@@ -94,7 +97,8 @@ public struct HermesRuntime: Sendable {
     /// toolsets of the platform its session came from.
     private static func agentFactory(
         _ settings: RuntimeSettings, model: any ChatModel, tools: ToolRegistry, compressor: ContextCompressor?,
-        clients: HTTPClients, clock: any HermesClock, logger: Logger, approver: Approver, approvals: ChatApprovals
+        clients: HTTPClients, clock: any HermesClock, logger: Logger, approver: Approver, approvals: ChatApprovals,
+        allowlist: CommandAllowlist
     ) -> AgentFactory {
         var configured = AgentConfiguration(
             systemPrompt: settings.systemPrompt ?? AgentConfiguration.defaultSystemPrompt, model: settings.model.name,
@@ -114,7 +118,8 @@ public struct HermesRuntime: Sendable {
                 session.source == "cli"
                 ? approver : .chat { [id = session.id.rawValue] request in await approvals.ask(session: id, in: chat, request) }
             let sessionApprovals = Approvals(
-                approver: asked, yolo: settings.yolo, guard: settings.commandGuard, redactor: settings.redactor)
+                approver: asked, yolo: settings.yolo, guard: settings.commandGuard, redactor: settings.redactor,
+                allowlist: allowlist)
             return try Agent(
                 model: model, tools: tools,
                 context: ToolContext(
@@ -122,6 +127,20 @@ public struct HermesRuntime: Sendable {
                     httpClient: toolClient, clock: clock, approvals: sessionApprovals, pathGuard: settings.pathGuard,
                     redactor: settings.redactor),
                 configuration: configuration, history: history, compressor: compressor, logger: logger, clock: clock)
+        }
+    }
+
+    /// The kinds of command approved always, from `file` (Python's `config.yaml`), saved back to
+    /// it on NIO's blocking pool; a failed save is logged, and the approval holds until exit.
+    private static func commandAllowlist(_ file: String?, logger: Logger) throws(ConfigError) -> CommandAllowlist {
+        guard let file else { return CommandAllowlist() }
+        return CommandAllowlist(try CommandAllowlistFile.load(path: file)) { kinds in
+            do {
+                try await NIOThreadPool.singleton.runIfActive { try CommandAllowlistFile.save(kinds, to: file) }
+            } catch {
+                logger.warning("could not save the command allowlist", metadata: ["file": "\(file)", "error": "\(error)"])
+                throw error
+            }
         }
     }
 

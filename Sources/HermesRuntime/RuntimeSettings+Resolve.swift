@@ -43,6 +43,7 @@ extension RuntimeSettings {
         settings.redactor = Redactor.forEnvironment(environment)
         settings.gateway.access = AccessPolicy.fromEnvironment(environment)
         settings.gateway.pairingDirectory = PairingStore.directory(hermesHome: DatabaseLocation.hermesHome(environment))
+        settings.commandAllowlistFile = DatabaseLocation.hermesHome(environment) + "/config.yaml"
         if let key = variable("API_SERVER_KEY") {
             settings.apiKey = key
             settings.apiKeySource = .environment("API_SERVER_KEY")

@@ -49,6 +49,9 @@ public struct RuntimeSettings: Sendable {
     /// How long a chat turn's dangerous command waits for `/approve` or `/deny` before it is
     /// refused (`approvals.timeout`, Python's 60 s).
     public var approvalTimeout: Duration = .seconds(60)
+    /// The Python project's `config.yaml` (`$HERMES_HOME/config.yaml`), whose `command_allowlist`
+    /// holds the kinds of dangerous command approved always; nil keeps them in memory only.
+    public var commandAllowlistFile: String?
     /// What the terminal tool refuses or asks about, with this process's home folded in.
     public var commandGuard = CommandGuard(home: nil, hermesHome: nil)
     /// Where the file tools refuse to write, with this process's home folded in.

@@ -6,8 +6,8 @@ import HermesTools
 #endif
 
 /// Asks the person at the terminal about a dangerous command, as the Python CLI does
-/// (`prompt_dangerous_approval`): the command, `[o]nce | [s]ession | [d]eny`, and anything but
-/// once or session (an empty line, end of input, no answer within the timeout) denies. The
+/// (`prompt_dangerous_approval`): the command, `[o]nce | [s]ession | [a]lways | [d]eny`, and
+/// anything else (an empty line, end of input, no answer within the timeout) denies. The
 /// prompt goes to standard error, so that a reply piped from standard output stays clean.
 /// Without a terminal on standard input nobody can answer, and the command is refused.
 enum TerminalApprover {
@@ -21,7 +21,7 @@ enum TerminalApprover {
 
     @Sendable static func ask(_ request: ApprovalRequest) async -> ApprovalChoice {
         Terminal.error(
-            "\n  ⚠️  DANGEROUS COMMAND: \(request.description)\n      \(request.command)\n\n      [o]nce  |  [s]ession  |  [d]eny\n\n      Choice [o/s/D]: "
+            "\n  ⚠️  DANGEROUS COMMAND: \(request.description)\n      \(request.command)\n\n      [o]nce  |  [s]ession  |  [a]lways  |  [d]eny\n\n      Choice [o/s/a/D]: "
         )
         let answer = await withTaskGroup(of: String?.self) { group in
             group.addTask { await readLine() }
@@ -44,6 +44,9 @@ enum TerminalApprover {
         case "s", "session":
             Terminal.error("      ✓ Allowed for this session\n\n")
             return .session
+        case "a", "always":
+            Terminal.error("      ✓ Added to permanent allowlist\n\n")
+            return .always
         default:
             Terminal.error("      ✗ Denied\n\n")
             return .deny

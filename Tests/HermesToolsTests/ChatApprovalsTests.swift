@@ -46,7 +46,8 @@ struct ChatApprovalsTests {
         #expect(prompt.hasPrefix("⚠️ **Dangerous command requires approval:**\n```\ngit reset --hard\n```\nReason: git reset --hard"))
         #expect(
             prompt.hasSuffix(
-                "Reply `/approve` to execute this one operation, `/approve session` to approve this pattern for the session, or `/deny` to cancel."))
+                "Reply `/approve` to execute this one operation, `/approve session` to approve this pattern for the session, `/approve always` to approve permanently, or `/deny` to cancel."
+            ))
     }
 
     @Test("with no answer within the timeout the command is refused: silence is not consent")
@@ -114,5 +115,26 @@ struct ChatApprovalsTests {
         #expect(await approvals.review("git reset --hard HEAD~1") == .run)
         #expect(asked.value == 1)
         #expect(await Approvals(approver: .chat { _ in .approved(.once) }, guard: guardian).review("git reset --hard") == .run)
+    }
+
+    @Test("approved always, the kind joins the shared allowlist and is saved; every session then runs it unasked")
+    func always() async {
+        let guardian = CommandGuard(home: "/home/u", hermesHome: "/home/u/.hermes")
+        let saved = Prompts()
+        let allowlist = CommandAllowlist { kinds in saved.append(kinds.sorted().joined(separator: ",")) }
+        let first = Approvals(approver: .chat { _ in .approved(.always) }, guard: guardian, allowlist: allowlist)
+        #expect(await first.review("git reset --hard") == .run)
+        let kind = try? #require(allowlist.all.first)
+        #expect(allowlist.all.count == 1 && saved.all == [kind ?? ""], "saved once, with the whole list")
+        let asked = Counter()
+        let other = Approvals(
+            approver: .ask { _ in
+                asked.increment()
+                return .deny
+            }, guard: guardian, allowlist: allowlist)
+        #expect(await other.review("git reset --hard HEAD") == .run)
+        #expect(asked.value == 0, "another session is not asked")
+        #expect(await other.review("chmod 777 x") != .run, "other kinds still are")
+        #expect(saved.all.count == 1, "nothing new to save")
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 import HermesTools
 
 /// `/approve` or `/deny` sent in a chat, read as the Python gateway reads them
-/// (`gateway/slash_commands.py`): `/approve [all] [session]` approves the oldest waiting command
-/// (every one with `all`) once or for the session; `/deny [all] [reason]` denies, relaying the
+/// (`gateway/slash_commands.py`): `/approve [all] [session|always]` approves the oldest waiting
+/// command (every one with `all`) once, for the session, or always; `/deny [all] [reason]` denies, relaying the
 /// reason (at most 280 characters) to the agent.
 struct ApprovalCommand: Equatable {
     var choice: ApprovalChoice
@@ -21,8 +21,11 @@ extension ApprovalCommand {
         case "/approve":
             let words = arguments.lowercased().split(whereSeparator: \.isWhitespace)
             all = words.contains("all")
-            // Python's "always" also writes the permanent allowlist; here it lasts the session.
-            choice = words.contains { ["session", "ses", "always", "permanent", "permanently"].contains($0) } ? .session : .once
+            if words.contains(where: { ["always", "permanent", "permanently"].contains($0) }) {
+                choice = .always
+            } else {
+                choice = words.contains { ["session", "ses"].contains($0) } ? .session : .once
+            }
             reason = nil
         case "/deny":
             let first = arguments.prefix { !$0.isWhitespace }
@@ -47,6 +50,8 @@ extension ApprovalCommand {
                 ?? "❌ Commands denied (\(count) commands)."
         case (.session, 1): return "✅ Command approved (pattern approved for this session). The agent is resuming..."
         case (.session, _): return "✅ Commands approved (pattern approved for this session) (\(count) commands). The agent is resuming..."
+        case (.always, 1): return "✅ Command approved (pattern approved permanently). The agent is resuming..."
+        case (.always, _): return "✅ Commands approved (pattern approved permanently) (\(count) commands). The agent is resuming..."
         case (_, 1): return "✅ Command approved. The agent is resuming..."
         case (_, _): return "✅ Commands approved (\(count) commands). The agent is resuming..."
         }

@@ -7,6 +7,8 @@ public enum ApprovalChoice: String, Sendable, Hashable {
     case once
     /// Run it, and commands of the same kind for the rest of the session.
     case session
+    /// Run it, and commands of the same kind from now on (`CommandAllowlist`).
+    case always
     /// Do not run it.
     case deny
 }
@@ -39,8 +41,8 @@ public enum Approver: Sendable {
 
 /// One session's approvals of dangerous commands, as the Python project's `tools/approval.py`
 /// keeps them: a hardline command is refused whatever is set; with YOLO mode
-/// (`HERMES_YOLO_MODE`, read once at start) a dangerous one runs unasked; else one approved for
-/// the session runs; else the approver decides.
+/// (`HERMES_YOLO_MODE`, read once at start) a dangerous one runs unasked; else one of a kind
+/// approved for the session or always (`command_allowlist`) runs; else the approver decides.
 public final class Approvals: Sendable {
     /// The result of a review.
     public enum Decision: Sendable, Hashable {
@@ -56,13 +58,16 @@ public final class Approvals: Sendable {
     public let yolo: Bool
     private let guardian: CommandGuard
     private let redactor: Redactor
+    private let allowlist: CommandAllowlist
     private let approved = Mutex<Set<String>>([])
 
     /// Approvals for one session, judged by `guardian`; what is shown of a command is masked by
-    /// `redactor`.
+    /// `redactor`; kinds approved always are kept in `allowlist`, shared by every session.
     public init(
-        approver: Approver, yolo: Bool = false, guard guardian: CommandGuard = .forEnvironment(), redactor: Redactor = Redactor()
+        approver: Approver, yolo: Bool = false, guard guardian: CommandGuard = .forEnvironment(), redactor: Redactor = Redactor(),
+        allowlist: CommandAllowlist = CommandAllowlist()
     ) {
+        self.allowlist = allowlist
         self.approver = approver
         self.yolo = yolo
         self.guardian = guardian
@@ -80,7 +85,7 @@ public final class Approvals: Sendable {
                     "BLOCKED (hardline): \(description). This command is on the unconditional blocklist and cannot be executed via the agent — not even with --yolo, /yolo, approvals.mode=off, or cron approve mode. If you genuinely need to run it, run it yourself in a terminal outside the agent."
                 ))
         case .dangerous(let description):
-            if yolo || approved.withLock({ $0.contains(description) }) { return .run }
+            if yolo || approved.withLock({ $0.contains(description) }) || allowlist.contains(description) { return .run }
             switch approver {
             case .nobody:
                 return .refuse(
@@ -94,10 +99,8 @@ public final class Approvals: Sendable {
                         Self.blocked(
                             "BLOCKED: User denied this potentially dangerous action (matched '\(description)'). Do NOT retry — the user has explicitly rejected it."
                         ))
-                case .once:
-                    return .run
-                case .session:
-                    approved.withLock { _ = $0.insert(description) }
+                case .once, .session, .always:
+                    await remember(choice, description)
                     return .run
                 }
             case .chat(let ask):
@@ -107,16 +110,14 @@ public final class Approvals: Sendable {
     }
 
     /// What the people of a chat answered, as the Python gateway words it.
-    private func chatDecision(_ verdict: ChatVerdict, _ description: String, _ command: String) -> Decision {
+    private func chatDecision(_ verdict: ChatVerdict, _ description: String, _ command: String) async -> Decision {
         let consent =
             " The user has NOT consented to this action. Do NOT retry this command, do NOT rephrase it, and do NOT attempt the same outcome via a different command. Stop the current workflow and wait for the user to respond before taking any further destructive or irreversible action."
         switch verdict {
-        case .approved(.session):
-            approved.withLock { _ = $0.insert(description) }
+        case .approved(let choice) where choice != .deny:
+            await remember(choice, description)
             return .run
-        case .approved(.once):
-            return .run
-        case .approved(.deny), .denied(nil):
+        case .approved, .denied(nil):
             return .refuse(Self.blocked("BLOCKED: Command denied by user." + consent))
         case .denied(let reason?):
             return .refuse(Self.blocked("BLOCKED: Command denied by user. Reason given by the user: \"\(reason)\"." + consent))
@@ -127,6 +128,15 @@ public final class Approvals: Sendable {
         case .noChat:
             return .refuse(gatewayReview(description, command: command))
         }
+    }
+
+    /// Keeps an approval of `description`'s kind for the session, or always. A list that cannot
+    /// be saved still holds in this process (its `save` reports the failure); the command runs
+    /// either way, as in Python.
+    private func remember(_ choice: ApprovalChoice, _ description: String) async {
+        guard choice == .session || choice == .always else { return }
+        approved.withLock { _ = $0.insert(description) }
+        if choice == .always { try? await allowlist.add(description) }
     }
 
     /// Python's answer where a gateway has nobody to ask: the command waits for a review that

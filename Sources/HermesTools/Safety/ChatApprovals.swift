@@ -18,7 +18,7 @@ public struct ChatAddress: Sendable, Hashable {
 
 /// What became of a dangerous command put to the people of a chat.
 public enum ChatVerdict: Sendable, Hashable {
-    /// `/approve` (once) or `/approve session`.
+    /// `/approve` (once), `/approve session` or `/approve always`.
     case approved(ApprovalChoice)
     /// `/deny`, with the reason the user gave, if any; also what a turn that ends while its
     /// command waits gets.
@@ -151,8 +151,7 @@ public final class ChatApprovals: Sendable {
         waiter?.continuation.resume(returning: verdict)
     }
 
-    /// The Python gateway's text prompt (`_format_exec_approval_fallback`), without the
-    /// `/approve always` choice, which this runtime does not offer.
+    /// The Python gateway's text prompt (`_format_exec_approval_fallback`).
     static func prompt(for request: ApprovalRequest) -> String {
         let command = request.command.count > 200 ? request.command.prefix(200) + "..." : request.command
         return """
@@ -162,7 +161,7 @@ public final class ChatApprovals: Sendable {
             ```
             Reason: \(request.description)
 
-            Reply `/approve` to execute this one operation, `/approve session` to approve this pattern for the session, or `/deny` to cancel.
+            Reply `/approve` to execute this one operation, `/approve session` to approve this pattern for the session, `/approve always` to approve permanently, or `/deny` to cancel.
             """
     }
 }
