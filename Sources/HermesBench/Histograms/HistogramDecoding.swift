@@ -16,7 +16,8 @@ extension HistogramEncoding {
     /// (each bucket's count times its highest equivalent value). The library adds that sum, and
     /// the counts, without overflow checks of its own while iterating, so a histogram whose sums
     /// pass 2^64 would trap there; decoding refuses one, and merging keeps the sums to refuse a
-    /// merge that would.
+    /// merge that would. The total count stays within 2^63 - 1 besides, as Java's `long` total
+    /// does, so that every count can be encoded again.
     struct Decoded {
         var histogram: Histogram<UInt64>
         var valueSum: UInt64
@@ -84,7 +85,8 @@ extension HistogramEncoding {
             lowestDiscernibleValue: lowest, highestTrackableValue: highest, numberOfSignificantValueDigits: significant)
         let layout = BucketLayout(lowest: lowest, digits: significant)
         let end = reader.offset + payloadLength
-        let tooLarge = DecodingError(description: "the histogram's counts are too large: they, or their values, add up past 2^64")
+        let tooLarge = DecodingError(
+            description: "the histogram's counts are too large: they add up past 2^63 - 1, or their values past 2^64")
         var index = 0
         var total: UInt64 = 0
         var valueSum: UInt64 = 0
@@ -101,7 +103,7 @@ extension HistogramEncoding {
                 guard value <= highest, histogram.record(value, count: UInt64(count)) else {
                     throw DecodingError(description: "the histogram holds a count at \(value), above its highest value \(highest)")
                 }
-                guard case (let newTotal, false) = total.addingReportingOverflow(UInt64(count)),
+                guard case (let newTotal, false) = total.addingReportingOverflow(UInt64(count)), newTotal <= Int64.max,
                     case (let weight, false) = UInt64(count).multipliedReportingOverflow(by: histogram.highestEquivalentForValue(value)),
                     case (let newSum, false) = valueSum.addingReportingOverflow(weight)
                 else { throw tooLarge }

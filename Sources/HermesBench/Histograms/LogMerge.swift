@@ -112,16 +112,18 @@ public struct LogMerge: Sendable {
     }
 
     /// A merged histogram's count and value sum, checked as they grow: HdrHistogram adds them
-    /// without overflow checks, and its iterators would trap on a histogram past 2^64.
+    /// without overflow checks, and its iterators would trap on a histogram past 2^64 (the count
+    /// stays within 2^63 - 1, which the interval log's encoding can hold).
     private struct Sums {
         var count: UInt64 = 0
         var values: UInt64 = 0
 
         mutating func add(_ interval: IntervalLogFile.Interval, from path: String, to operation: String) throws {
-            guard case (let count, false) = count.addingReportingOverflow(interval.histogram.totalCount),
+            guard case (let count, false) = count.addingReportingOverflow(interval.histogram.totalCount), count <= Int64.max,
                 case (let values, false) = values.addingReportingOverflow(interval.valueSum)
             else {
-                throw MergeError(description: "\(path): merged, the counts of \(operation), or their values, would add up past 2^64")
+                throw MergeError(
+                    description: "\(path): merged, the counts of \(operation) would add up past 2^63 - 1, or their values past 2^64")
             }
             (self.count, self.values) = (count, values)
         }
