@@ -75,15 +75,22 @@ extension HistogramEncoding {
         guard let significant = SignificantDigits(rawValue: Int8(clamping: digits)), digits <= 5 else {
             throw DecodingError(description: "\(digits) significant digits is not a valid histogram precision (0 to 5)")
         }
-        guard lowest >= 1, lowest <= UInt64.max / 2, highest >= 2 * lowest else {
-            throw DecodingError(description: "the histogram's range \(lowest)…\(highest) is not valid")
+        // The format's values are Java longs: past 2^63 - 1 the library's bucket arithmetic would
+        // overflow at the top of the range.
+        guard lowest >= 1, highest <= Int64.max, lowest <= highest / 2 else {
+            throw DecodingError(description: "the histogram's range \(lowest)…\(highest) is not valid (1 ≤ 2 × lowest ≤ highest < 2^63)")
         }
         guard reader.remaining >= payloadLength else {
             throw DecodingError(description: "the histogram's counts are cut short (\(reader.remaining) of \(payloadLength) bytes)")
         }
+        let layout = BucketLayout(lowest: lowest, digits: significant)
+        // hdrhistogram-swift's own precondition, which would trap.
+        guard layout.unitMagnitude + layout.subBucketHalfCountMagnitude <= 61 else {
+            throw DecodingError(
+                description: "a lowest value of \(lowest) leaves too few bits for \(digits) significant digits; HdrHistogram cannot hold it")
+        }
         var histogram = Histogram<UInt64>(
             lowestDiscernibleValue: lowest, highestTrackableValue: highest, numberOfSignificantValueDigits: significant)
-        let layout = BucketLayout(lowest: lowest, digits: significant)
         let end = reader.offset + payloadLength
         let tooLarge = DecodingError(
             description: "the histogram's counts are too large: they add up past 2^63 - 1, or their values past 2^64")
