@@ -3,10 +3,6 @@ import HermesConfig
 import HermesCore
 import Yams
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// `command_allowlist` in the Python project's `$HERMES_HOME/config.yaml`: the kinds of
 /// dangerous command approved *always*, read at start and written back when one is added, so
 /// an approval made with either implementation holds for both. Only that key is rewritten: the
@@ -29,19 +25,12 @@ enum CommandAllowlistFile {
     static func save(_ kinds: Set<String>, to path: String) throws {
         let existing = FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
         let text = try updated(existing, with: kinds, file: path)
-        let mode = (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int).map { mode_t($0) } ?? 0o600
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let temporary = path + ".\(UUID().uuidString).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode)
-        guard descriptor >= 0 else { throw ConfigError(file: path, line: 0, "cannot write \(temporary): \(String(cString: strerror(errno)))") }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        let synced = fsync(descriptor)
-        close(descriptor)
-        guard written == bytes.count, synced == 0, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw ConfigError(file: path, line: 0, "cannot write the command allowlist: \(String(cString: strerror(errno)))")
+        do {
+            try AtomicFile.write(Array(text.utf8), to: path, mode: AtomicFile.mode(of: path) ?? 0o600)
+        } catch {
+            throw ConfigError(file: path, line: 0, "cannot write the command allowlist: \(error)")
         }
     }
 

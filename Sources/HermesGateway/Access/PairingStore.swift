@@ -4,10 +4,6 @@ import HermesCore
 import NIOPosix
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// The DM pairing store of the Python project (`gateway/pairing.py`), in its files, so that an
 /// approval made with either implementation holds for both: an unknown user gets a one-time
 /// code of 8 characters (no 0/O/1/I), kept only as a salted SHA-256 hash for an hour; at most 3
@@ -250,17 +246,11 @@ public struct PairingFiles: Sendable {
     private func save(_ object: [String: Any], to path: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-        let temporary = path + ".\(UUID().uuidString).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard descriptor >= 0 else { throw PairingError("cannot write \(temporary): \(String(cString: strerror(errno)))") }
-        let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        let synced = fsync(descriptor)
-        close(descriptor)
-        guard written == data.count, synced == 0, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw PairingError("cannot write \(path): \(String(cString: strerror(errno)))")
+        do {
+            try AtomicFile.write(Array(data), to: path, mode: 0o600)
+        } catch {
+            throw PairingError(error.description)
         }
-        chmod(path, 0o600)
     }
 
     static func hash(_ code: String, salt: [UInt8]) -> String {
