@@ -16,6 +16,12 @@ public struct ConfigError: Error, Sendable, Hashable, CustomStringConvertible {
         /// A setting that no source gave although it is needed, by its key, e.g. `model.base_url`.
         case setting(String)
 
+        /// Whether the value came from a file.
+        public var isFile: Bool {
+            if case .file = self { return true }
+            return false
+        }
+
         /// `FILE:LINE`, `FILE`, the flag or the variable's name.
         public var description: String {
             switch self {

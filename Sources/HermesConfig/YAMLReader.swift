@@ -61,7 +61,7 @@ public struct YAMLReader: Sendable {
         for (key, value) in mapping {
             guard let name = key.string else { throw error(key, "\(path) has a key that is not text") }
             guard allowed.contains(name) else {
-                let hint = closest(to: name, in: allowed).map { "did you mean \"\($0)\"? " } ?? ""
+                let hint = Self.closest(to: name, in: allowed).map { "did you mean \"\($0)\"? " } ?? ""
                 throw error(
                     key, "unknown key \"\(join(path, name))\" — \(hint)allowed here: \(allowed.joined(separator: ", "))")
             }
@@ -165,11 +165,11 @@ public struct YAMLReader: Sendable {
     }
 
     /// The allowed key nearest to a misspelt one (edit distance at most 2).
-    private func closest(to name: String, in allowed: [String]) -> String? {
+    public static func closest(to name: String, in allowed: some Sequence<String>) -> String? {
         allowed.map { ($0, editDistance(name, $0)) }.filter { $0.1 <= 2 }.min { $0.1 < $1.1 }?.0
     }
 
-    private func editDistance(_ a: String, _ b: String) -> Int {
+    private static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a)
         let b = Array(b)
         var previous = Array(0...b.count)

@@ -8,11 +8,6 @@ public enum DatabaseLocation {
     public static func resolve(_ explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let explicit { return (explicit as NSString).expandingTildeInPath }
         if let path = environment["HERMES_DB"], !path.isEmpty { return path }
-        return hermesHome(environment) + "/state.db"
-    }
-
-    /// `$HERMES_HOME`, else `~/.hermes`.
-    public static func hermesHome(_ environment: [String: String]) -> String {
-        environment["HERMES_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.hermes")
+        return HermesHome.unprofiled(environment).database
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import HermesAgent
 import HermesConfig
 import HermesCore
@@ -5,108 +6,341 @@ import HermesGateway
 import HermesTools
 import Yams
 
-/// The configuration file (`--config FILE`), every key optional:
+/// What `config.yaml` says about the model endpoint, resolved with the environment and the flags
+/// by `RuntimeSettings.resolveModel`.
+struct FileModel {
+    var name: String?
+    var nameSource: ConfigError.Source?
+    var apiKeySource: ConfigError.Source?
+    var contextLengthSource: ConfigError.Source?
+    var provider: String?
+    var providerSource: ConfigError.Source?
+    var baseURL: (String, ConfigError.Source)?
+    var apiKey: String?
+    var contextLength: Int?
+    /// `providers:` and `custom_providers:` entries, by the names they may be selected by.
+    var providers: [String: ProviderEntry] = [:]
+}
+
+/// One declared endpoint (`providers.NAME`, or an item of the legacy `custom_providers` list).
+struct ProviderEntry {
+    var name: String
+    var baseURL: String
+    var source: ConfigError.Source
+    var apiKey: String?
+    var apiKeySource: ConfigError.Source?
+    var model: String?
+    var modelSource: ConfigError.Source?
+    var contextLength: Int?
+    var contextLengthSource: ConfigError.Source?
+}
+
+/// The Python project's `$HERMES_HOME/config.yaml` (`hermes_cli/config.py`), read as Python reads
+/// it, so a Python user's file works unchanged:
 ///
 /// ```yaml
-/// host: 127.0.0.1
-/// port: 8642
-/// db: ~/.hermes/state.db
-/// api_key: secret                 # or API_SERVER_KEY
-/// advertised_model: hermes-agent
-/// model: {base_url: http://127.0.0.1:8000/v1, api_key: sk-..., name: hermes}
-/// agent: {toolsets: [terminal, file, web, todo], max_iterations: 90, system_prompt: "..."}
+/// model: {provider: custom, default: my-model, base_url: http://127.0.0.1:8000/v1, api_key: sk-..., context_length: 128000}
+/// providers: {my-llm: {api: https://llm.example/v1, key_env: MY_LLM_KEY, default_model: m}}   # model.provider: my-llm
+/// agent: {max_turns: 90, disabled_toolsets: [web]}
 /// platform_toolsets: {telegram: [web, todo]}
-/// limits: {max_body_bytes: 10000000, max_concurrent_turns: 64, max_queued_per_session: 16, max_pending_turns: 4096,
-///          retry_after_seconds: 1, agent_cache_size: 128, agent_idle_ttl: 1h, shutdown_grace_period: 30s,
-///          max_messages: 1000, max_request_characters: 2000000, max_connections: 1024, idle_timeout: 60s,
-///          max_tool_result_characters: 100000}
-/// web: {base_url: https://api.tavily.com, api_key: tvly-...}
-/// approvals: {timeout: 60}        # seconds a chat's dangerous command waits for /approve
-/// telegram: {bot_token: "123:abc", secret_token: s3cret, api_base_url: https://api.telegram.org, edit_interval: 1s}
-/// webhooks: {github: {secret: s3cret, prompt: "Review {pull_request.title}", events: [pull_request]}}
-/// compression: {context_length: 128000, threshold: 0.5, protect_first: 3, protect_last: 20, target_ratio: 0.2,
-///               summary_model: null, summary_timeout: 60s, failure_cooldown: 10m}
+/// terminal: {backend: local, cwd: /srv/project, timeout: 180}
+/// approvals: {mode: manual, timeout: 60}
+/// command_allowlist: [recursive delete]
+/// compression: {enabled: true, threshold: 0.5, target_ratio: 0.2, protect_last_n: 20, protect_first_n: 3}
+/// auxiliary: {compression: {model: small-model, timeout: 120}}
+/// platforms:
+///   api_server: {extra: {host: 127.0.0.1, port: 8642, key: "...", model_name: hermes-agent}}
+///   telegram: {enabled: true, token: "123:abc"}
+///   webhook: {extra: {routes: {github: {secret: s3cret, prompt: "Review {pull_request.title}", events: [pull_request]}}}}
+/// gateway: {api_server: {max_concurrent_runs: 64}}
 /// ```
 ///
-/// A mistake is refused with `FILE:LINE`, the key and what to write instead.
+/// and this implementation's own keys, which Python keeps and ignores: `db`, `limits`,
+/// `web.base_url`/`web.api_key`, `telegram.bot_token`/`secret_token`/`api_base_url`/`edit_interval`,
+/// `compression.failure_cooldown`.
+///
+/// Keys of the file that nothing here reads are kept in `unreadConfigKeys` for `hermes config
+/// check`, not refused: a Python user's file must load. A value of the wrong type, for a key that
+/// is read, is refused with `config.yaml:LINE`, the key and what to write instead.
 extension RuntimeSettings {
-    static let fileKeys = [
-        "host", "port", "db", "api_key", "advertised_model", "model", "agent", "platform_toolsets", "limits", "web",
-        "telegram", "webhooks", "compression", "approvals",
-    ]
+    /// What the file sets, applied over the defaults; what it says of the model and the
+    /// database path, for `resolve` to weigh against the environment and the flags.
+    mutating func apply(
+        file path: String, environment: [String: String], toolsetNames: Set<String>
+    ) throws(ConfigError) -> (model: FileModel, database: String?) {
+        guard let root = try YAMLReader.load(path: path) else { return (FileModel(), nil) }
+        let file = ConfigFileReading(file: path, environment: environment)
+        guard let top = try file.section(root, at: "") else { return (FileModel(), nil) }
+        configFile = path
+        let model = try Self.model(top, file: file)
+        try applyAgent(top)
+        try applyTerminal(top)
+        try applyApprovals(top)
+        try applyCompression(top)
+        try applyPlatforms(top)
+        try applyExtensions(top)
+        if let list = top.take("platform_toolsets") {
+            guard let mapping = list.mapping else {
+                throw file.reader.error(list, "platform_toolsets must map a platform to its toolsets, e.g. {telegram: [web, todo]}")
+            }
+            for (key, value) in mapping {
+                guard let platform = key.string else { throw file.reader.error(key, "platform_toolsets has a key that is not text") }
+                let at = "platform_toolsets.\(platform)"
+                platformToolsets[platform] = try Self.toolsets(file.reader.strings(value, at: at), known: toolsetNames) { message in
+                    file.reader.error(value, "\(at): \(message)")
+                }
+                sources["platform_toolsets"] = file.reader.source(key)
+            }
+        }
+        // Read by the approvals' allowlist file (`CommandAllowlistFile`), and by no setting here.
+        _ = top.take("command_allowlist")
+        _ = top.take("_config_version")
+        let database = try top.string("db")
+        if database != nil { sources["db"] = top.source("db") }
+        unreadConfigKeys = file.unread(root)
+        return (model, database)
+    }
 
-    /// What the file sets, applied over the defaults; the database path it names, if any.
-    mutating func apply(file path: String, toolsetNames: Set<String>) throws(ConfigError) -> String? {
-        guard let root = try YAMLReader.load(path: path) else { return nil }
-        let reader = YAMLReader(file: path)
-        let top = try reader.mapping(root, at: "", allowed: Self.fileKeys)
-        if let host = top["host"] { gateway.host = try reader.string(host, at: "host") }
-        if let port = top["port"] { gateway.port = try Self.port(port, reader: reader) }
-        if let key = top["api_key"] {
-            apiKey = try reader.optionalString(key, at: "api_key")
-            apiKeySource = reader.source(key)
+    private static func model(_ top: ConfigSection, file: ConfigFileReading) throws(ConfigError) -> FileModel {
+        var model = FileModel()
+        // Python's root-level keys of old files fill what `model:` leaves empty.
+        if let provider = try top.string("provider") {
+            model.provider = provider
+            model.providerSource = top.source("provider")
         }
-        if let name = top["advertised_model"] { gateway.advertisedModel = try reader.string(name, at: "advertised_model") }
-        if let node = top["model"] {
-            let members = try reader.mapping(node, at: "model", allowed: ["base_url", "api_key", "name"])
-            if let url = members["base_url"] {
-                model.baseURL = try reader.optionalString(url, at: "model.base_url").map { text throws(ConfigError) in
-                    try Self.httpURL(text, source: reader.source(url), key: "model.base_url")
+        if let url = try top.string("base_url") { model.baseURL = (url, top.source("base_url")) }
+        model.contextLength = try top.int("context_length", atLeast: 256)
+        if model.contextLength != nil { model.contextLengthSource = top.source("context_length") }
+        if let node = top.members["model"], node.scalar != nil, !file.reader.isNull(node) {
+            model.name = try top.string("model")
+            model.nameSource = top.source("model")
+        } else if let section = try top.section("model") {
+            if let (name, node) = section.take(anyOf: ["default", "model", "name"]) {
+                model.name = try section.string(node, at: section.key(name))
+                model.nameSource = file.reader.source(node)
+            }
+            if let provider = try section.string("provider") {
+                model.provider = provider
+                model.providerSource = section.source("provider")
+            }
+            if let (name, node) = section.take(anyOf: ["base_url", "api_base"]) {
+                model.baseURL = (try section.string(node, at: section.key(name)), file.reader.source(node))
+            }
+            if let (name, node) = section.take(anyOf: ["api_key", "api"]) {
+                model.apiKey = try section.string(node, at: section.key(name))
+                model.apiKeySource = file.reader.source(node)
+            }
+            if let length = try section.int("context_length", atLeast: 256) {
+                model.contextLength = length
+                model.contextLengthSource = section.source("context_length")
+            }
+            if let mode = try section.string("api_mode"), mode != "chat_completions" {
+                throw file.reader.error(
+                    section.members["api_mode"],
+                    "model.api_mode: \"\(mode)\" is not spoken here; this runtime calls OpenAI-compatible chat completions (api_mode: chat_completions)"
+                )
+            }
+        }
+        if let providers = try top.section("providers") {
+            for name in providers.members.keys.sorted() {
+                guard let entry = try providers.section(name) else { continue }
+                guard let (key, url) = entry.take(anyOf: ["api", "url", "base_url"]) else {
+                    throw file.reader.error(entry.node, "providers.\(name) has no api: URL; write e.g. api: http://127.0.0.1:8000/v1")
+                }
+                var provider = ProviderEntry(
+                    name: name, baseURL: try entry.string(url, at: entry.key(key)), source: file.reader.source(url))
+                provider.apiKey = try entry.string("api_key")
+                if let variable = try entry.string("key_env"), let value = file.environment[variable], !value.isEmpty {
+                    provider.apiKey = value
+                }
+                if let (key, node) = entry.take(anyOf: ["default_model", "model"]) {
+                    provider.model = try entry.string(node, at: entry.key(key))
+                }
+                provider.contextLength = try entry.int("context_length", atLeast: 256)
+                provider.contextLengthSource = entry.source("context_length")
+                if provider.apiKey != nil { provider.apiKeySource = entry.source(entry.members["key_env"] != nil ? "key_env" : "api_key") }
+                if provider.model != nil { provider.modelSource = entry.source(entry.members["default_model"] != nil ? "default_model" : "model") }
+                if let transport = entry.take(anyOf: ["transport", "api_mode"]),
+                    try entry.string(transport.node, at: entry.key(transport.name)) != "chat_completions"
+                {
+                    throw file.reader.error(
+                        transport.node,
+                        "providers.\(name).\(transport.name): only chat_completions is spoken here (OpenAI-compatible chat completions)")
+                }
+                if try entry.bool("enabled") == false { continue }
+                model.providers[name] = provider
+                model.providers[name.lowercased().replacingOccurrences(of: " ", with: "-")] = provider
+            }
+        }
+        if let list = top.take("custom_providers") {
+            for (index, item) in try file.reader.sequence(list, at: "custom_providers").enumerated() {
+                guard let entry = try file.section(item, at: "custom_providers[\(index)]") else { continue }
+                guard let name = try entry.string("name"), let url = entry.take("base_url") else {
+                    throw file.reader.error(item, "custom_providers[\(index)] needs a name and a base_url")
+                }
+                var provider = ProviderEntry(
+                    name: name, baseURL: try entry.string(url, at: entry.key("base_url")), source: file.reader.source(url))
+                provider.apiKey = try entry.string("api_key")
+                provider.model = try entry.string("model")
+                let normalized = name.lowercased().replacingOccurrences(of: " ", with: "-")
+                if model.providers[normalized] == nil {
+                    model.providers[normalized] = provider
+                    model.providers[name] = provider
                 }
             }
-            if let key = members["api_key"] { model.apiKey = try reader.optionalString(key, at: "model.api_key") }
-            if let name = members["name"] { model.name = try reader.string(name, at: "model.name") }
         }
-        if let node = top["agent"] {
-            let members = try reader.mapping(node, at: "agent", allowed: ["toolsets", "max_iterations", "system_prompt"])
-            if let list = members["toolsets"] {
-                toolsets = try Self.toolsets(reader.strings(list, at: "agent.toolsets"), known: toolsetNames) { message in
-                    reader.error(list, "agent.toolsets: \(message)")
-                }
-            }
-            if let limit = members["max_iterations"] {
-                maxIterations = try reader.int(limit, at: "agent.max_iterations", atLeast: 1)
-            }
-            if let prompt = members["system_prompt"] { systemPrompt = try reader.optionalString(prompt, at: "agent.system_prompt") }
+        return model
+    }
+
+    private mutating func applyAgent(_ top: ConfigSection) throws(ConfigError) {
+        if let turns = try top.int("max_turns", atLeast: 1) {
+            maxIterations = turns
+            sources["agent.max_turns"] = top.source("max_turns")
         }
-        if let node = top["platform_toolsets"] {
-            guard let mapping = node.mapping else {
-                throw reader.error(node, "platform_toolsets must map a platform to its toolsets, e.g. {telegram: [web, todo]}")
+        guard let agent = try top.section("agent") else { return }
+        if let turns = try agent.int("max_turns", atLeast: 1) {
+            maxIterations = turns
+            sources["agent.max_turns"] = agent.source("max_turns")
+        }
+        // Python's gateway reads it (not its defaults): a prompt sent with every call, never stored.
+        if let prompt = try agent.string("system_prompt"), !prompt.isEmpty {
+            systemPrompt = prompt
+            sources["agent.system_prompt"] = agent.source("system_prompt")
+        }
+        if let names = try agent.strings("disabled_toolsets") {
+            disabledToolsets = names
+            sources["agent.disabled_toolsets"] = agent.source("disabled_toolsets")
+        }
+    }
+
+    private mutating func applyTerminal(_ top: ConfigSection) throws(ConfigError) {
+        guard let terminal = try top.section("terminal") else { return }
+        if let backend = try terminal.string("backend"), backend != "local" {
+            throw terminal.reader.error(
+                terminal.members["backend"],
+                "terminal.backend: \"\(backend)\" is not available here; commands would run on this machine instead, so the runtime refuses to start. Use backend: local, or the Python project for \(backend)"
+            )
+        }
+        if let cwd = try terminal.string("cwd"), !["", ".", "auto", "cwd"].contains(cwd) {
+            configuredWorkingDirectory = cwd
+            sources["terminal.cwd"] = terminal.source("cwd")
+        }
+        if let seconds = try terminal.int("timeout", atLeast: 1) {
+            terminalTimeout = .seconds(seconds)
+            sources["terminal.timeout"] = terminal.source("timeout")
+        }
+    }
+
+    private mutating func applyApprovals(_ top: ConfigSection) throws(ConfigError) {
+        guard let approvals = try top.section("approvals") else { return }
+        if let node = approvals.take("mode") {
+            // PyYAML reads a bare `off` as false and `on` as true, and Python maps them back.
+            let mode: String
+            if let flag = node.bool { mode = flag ? "manual" : "off" } else { mode = try approvals.string(node, at: "approvals.mode").lowercased() }
+            switch mode {
+            case "off": yolo = true
+            case "manual", "smart": yolo = false
+            default:
+                throw approvals.reader.error(node, "approvals.mode: \"\(mode)\" is not a mode; write manual, smart or off")
             }
-            for (key, list) in mapping {
-                guard let platform = key.string else { throw reader.error(key, "platform_toolsets has a key that is not text") }
-                let path = "platform_toolsets.\(platform)"
-                platformToolsets[platform] = try Self.toolsets(reader.strings(list, at: path), known: toolsetNames) { message in
-                    reader.error(list, "\(path): \(message)")
-                }
+            sources["approvals.mode"] = approvals.source("mode")
+        }
+        if let timeout = approvals.take("timeout") {
+            // Python's file gives whole seconds; a duration with a unit is read too.
+            if let seconds = Int(timeout.scalar?.string ?? "") {
+                approvalTimeout = .seconds(seconds)
+            } else {
+                approvalTimeout = try approvals.reader.duration(timeout, at: "approvals.timeout", positive: false)
+            }
+            guard approvalTimeout >= .zero else { throw approvals.reader.error(timeout, "approvals.timeout must not be negative") }
+            sources["approvals.timeout"] = approvals.source("timeout")
+        }
+    }
+
+    private mutating func applyCompression(_ top: ConfigSection) throws(ConfigError) {
+        if let section = try top.section("compression") {
+            if let enabled = try section.bool("enabled") {
+                compressionEnabled = enabled
+                sources["compression.enabled"] = section.source("enabled")
+            }
+            if let value = try section.double("threshold", in: 0.05...0.95) { compressionTuning.thresholdPercent = value }
+            if let value = try section.double("target_ratio", in: 0.1...0.8) { compressionTuning.summaryTargetRatio = value }
+            if let value = try section.int("protect_last_n", atLeast: 0) { compressionTuning.protectLast = value }
+            if let value = try section.int("protect_first_n", atLeast: 0) { compressionTuning.protectFirst = value }
+            // Python moved the summary model to auxiliary.compression (config version 17); old files still name it here.
+            if let model = try section.string("summary_model"), !model.isEmpty { compressionTuning.summaryModel = model }
+            if let node = section.take("failure_cooldown") {
+                compressionTuning.failureCooldown = try section.reader.duration(node, at: "compression.failure_cooldown", positive: false)
             }
         }
-        if let node = top["limits"] { try applyLimits(node, reader: reader) }
-        if let node = top["approvals"] {
-            let members = try reader.mapping(node, at: "approvals", allowed: ["timeout"])
-            if let timeout = members["timeout"] {
-                // Python's file gives whole seconds; a duration with a unit is read too.
-                if let seconds = Int(timeout.scalar?.string ?? "") {
-                    approvalTimeout = .seconds(seconds)
-                } else {
-                    approvalTimeout = try reader.duration(timeout, at: "approvals.timeout", positive: false)
-                }
-                guard approvalTimeout >= .zero else { throw reader.error(timeout, "approvals.timeout must not be negative") }
+        if let auxiliary = try top.section("auxiliary")?.section("compression") {
+            if let model = try auxiliary.string("model"), !model.isEmpty { compressionTuning.summaryModel = model }
+            if let seconds = try auxiliary.int("timeout", atLeast: 1) { compressionTuning.summaryTimeout = .seconds(seconds) }
+        }
+    }
+
+    private mutating func applyPlatforms(_ top: ConfigSection) throws(ConfigError) {
+        let platforms = try top.section("platforms")
+        if let server = try platforms?.section("api_server"), let extra = try server.section("extra") {
+            if let host = try extra.string("host") {
+                gateway.host = host
+                sources["api_server.host"] = extra.source("host")
+            }
+            if let node = extra.take("port") {
+                gateway.port = try Self.port(node, reader: extra.reader, at: "platforms.api_server.extra.port")
+                sources["api_server.port"] = extra.source("port")
+            }
+            if let key = try extra.string("key") {
+                apiKey = key
+                apiKeySource = extra.source("key")
+            }
+            if let name = try extra.string("model_name") {
+                gateway.advertisedModel = name
+                sources["api_server.model_name"] = extra.source("model_name")
             }
         }
-        if let node = top["web"] {
-            let members = try reader.mapping(node, at: "web", allowed: ["base_url", "api_key"])
-            if let url = members["base_url"] {
-                web.baseURL = try reader.optionalString(url, at: "web.base_url").map { text throws(ConfigError) in
-                    try Self.httpURL(text, source: reader.source(url), key: "web.base_url")
-                }
-            }
-            if let key = members["api_key"] { web.apiKey = try reader.optionalString(key, at: "web.api_key") }
+        if let server = try top.section("gateway")?.section("api_server"), let runs = try server.int("max_concurrent_runs", atLeast: 1) {
+            gateway.maxConcurrentTurns = runs
+            sources["gateway.api_server.max_concurrent_runs"] = server.source("max_concurrent_runs")
         }
-        if let node = top["telegram"] { gateway.telegram = try Self.telegram(node, reader: reader) }
-        if let node = top["webhooks"] { gateway.webhooks = try Self.webhooks(node, reader: reader) }
-        if let node = top["compression"] { compression = try CompressionSettings(node, reader: reader, at: "compression") }
-        return try top["db"].flatMap { node throws(ConfigError) in try reader.optionalString(node, at: "db") }
+        if let telegram = try platforms?.section("telegram") {
+            if try telegram.bool("enabled") == false { telegramDisabled = true }
+            if let token = try telegram.string("token") {
+                gateway.telegram = TelegramSettings(botToken: token)
+                sources["telegram"] = telegram.source("token")
+            }
+        }
+        if let webhook = try platforms?.section("webhook"), let extra = try webhook.section("extra") {
+            let secret = try extra.string("secret")
+            if let routes = try extra.section("routes") {
+                gateway.webhooks = try Self.webhooks(routes, secret: secret)
+            }
+        }
+    }
+
+    private mutating func applyExtensions(_ top: ConfigSection) throws(ConfigError) {
+        if let node = top.take("limits") { try applyLimits(node, reader: top.reader) }
+        if let web = try top.section("web") {
+            if let url = try web.string("base_url") {
+                self.web.baseURL = try Self.httpURL(url, source: web.source("base_url"), key: "web.base_url")
+            }
+            if let key = try web.string("api_key") { self.web.apiKey = key }
+        }
+        if let telegram = try top.section("telegram") {
+            var settings = gateway.telegram ?? TelegramSettings(botToken: "")
+            if let token = try telegram.string("bot_token") {
+                settings.botToken = token
+                sources["telegram"] = telegram.source("bot_token")
+            }
+            if let secret = try telegram.string("secret_token") { settings.secretToken = secret }
+            if let url = try telegram.string("api_base_url") {
+                settings.apiBaseURL = try Self.httpURL(url, source: telegram.source("api_base_url"), key: "telegram.api_base_url")
+            }
+            if let node = telegram.take("edit_interval") {
+                settings.editInterval = try telegram.reader.duration(node, at: "telegram.edit_interval", positive: false)
+            }
+            if !settings.botToken.isEmpty { gateway.telegram = settings }
+        }
     }
 
     private mutating func applyLimits(_ node: Node, reader: YAMLReader) throws(ConfigError) {
@@ -138,56 +372,27 @@ extension RuntimeSettings {
         if let value = try int("max_tool_result_characters", atLeast: 1000) { maxToolResultCharacters = value }
     }
 
-    private static func telegram(_ node: Node, reader: YAMLReader) throws(ConfigError) -> TelegramSettings {
-        let members = try reader.mapping(
-            node, at: "telegram", allowed: ["bot_token", "secret_token", "api_base_url", "edit_interval"])
-        guard let tokenNode = members["bot_token"], let token = try reader.optionalString(tokenNode, at: "telegram.bot_token")
-        else {
-            throw reader.error(node, "telegram.bot_token is missing; write the token BotFather gave you")
-        }
-        var settings = TelegramSettings(botToken: token)
-        if let secret = members["secret_token"] {
-            settings.secretToken = try reader.optionalString(secret, at: "telegram.secret_token")
-        }
-        if let url = members["api_base_url"] {
-            settings.apiBaseURL = try httpURL(
-                reader.string(url, at: "telegram.api_base_url"), source: reader.source(url),
-                key: "telegram.api_base_url")
-        }
-        if let interval = members["edit_interval"] {
-            settings.editInterval = try reader.duration(interval, at: "telegram.edit_interval", positive: false)
-        }
-        return settings
-    }
-
-    private static func webhooks(_ node: Node, reader: YAMLReader) throws(ConfigError) -> [String: WebhookRoute] {
-        guard let mapping = node.mapping else {
-            throw reader.error(node, "webhooks must map a route name to its settings, e.g. {github: {secret: s3cret}}")
-        }
-        var routes: [String: WebhookRoute] = [:]
-        for (key, value) in mapping {
-            guard let name = key.string else { throw reader.error(key, "webhooks has a key that is not text") }
+    /// `platforms.webhook.extra.routes`, as Python's webhook adapter reads them; `secret` is the
+    /// adapter's own `extra.secret`, used by a route that names none.
+    private static func webhooks(_ routes: ConfigSection, secret fallback: String?) throws(ConfigError) -> [String: WebhookRoute] {
+        var result: [String: WebhookRoute] = [:]
+        for name in routes.members.keys.sorted() {
+            guard let route = try routes.section(name) else { continue }
             guard name != "telegram" else {
-                throw reader.error(key, "webhooks.telegram: the name is taken by the Telegram webhook; choose another")
+                throw routes.reader.error(route.node, "\(route.path): the name is taken by the Telegram webhook; choose another")
             }
-            let path = "webhooks.\(name)"
-            let members = try reader.mapping(value, at: path, allowed: ["secret", "prompt", "events"])
-            guard let secretNode = members["secret"], let secret = try reader.optionalString(secretNode, at: "\(path).secret"),
-                !secret.isEmpty
-            else {
-                throw reader.error(value, "\(path).secret is missing; every webhook route needs its HMAC secret")
+            guard let secret = try route.string("secret") ?? fallback, !secret.isEmpty else {
+                throw routes.reader.error(route.node, "\(route.path).secret is missing; every webhook route needs its HMAC secret")
             }
-            routes[name] = WebhookRoute(
-                secret: secret, prompt: try members["prompt"].map { node throws(ConfigError) in try reader.string(node, at: "\(path).prompt") } ?? "",
-                events: try members["events"].map { node throws(ConfigError) in try reader.strings(node, at: "\(path).events") } ?? [])
+            result[name] = WebhookRoute(secret: secret, prompt: try route.string("prompt") ?? "", events: try route.strings("events") ?? [])
         }
-        return routes
+        return result
     }
 
-    private static func port(_ node: Node, reader: YAMLReader) throws(ConfigError) -> Int {
-        let value = try reader.int(node, at: "port", atLeast: 0)
+    private static func port(_ node: Node, reader: YAMLReader, at path: String) throws(ConfigError) -> Int {
+        let value = try reader.int(node, at: path, atLeast: 0)
         guard value <= 65535 else {
-            throw reader.error(node, "port: \(value) is not a TCP port; write 0...65535 (0 picks a free one)")
+            throw reader.error(node, "\(path): \(value) is not a TCP port; write 0...65535 (0 picks a free one)")
         }
         return value
     }

@@ -22,15 +22,17 @@ public struct RuntimeSettings: Sendable {
     public var databasePath: String?
     /// The OpenAI-compatible model endpoint.
     public var model = ModelSettings()
-    /// The toolsets every platform is narrowed to (`--toolsets`, `agent.toolsets`); nil leaves
+    /// The toolsets every platform is narrowed to (`--toolsets`); nil leaves
     /// each platform its own (`PlatformToolsets`: a webhook gets web only).
     public var toolsets: [String]?
     /// Toolsets by platform (`api_server`, `telegram`, `webhook`, `cli`), as the Python
     /// project's `platform_toolsets`: they replace the platform's own, and `toolsets` does not
     /// narrow them. Plain (`web`) and platform (`hermes-telegram`) toolsets may be named.
     public var platformToolsets: [String: [String]] = [:]
-    /// Most model calls per turn.
+    /// Most model calls per turn (`agent.max_turns`, `HERMES_MAX_ITERATIONS`, `--max-turns`; 90).
     public var maxIterations = 90
+    /// Toolsets taken out of every platform's (`agent.disabled_toolsets`).
+    public var disabledToolsets: [String] = []
     /// The longest tool result the model is given, in characters (`limits.max_tool_result_characters`).
     public var maxToolResultCharacters = 100_000
     /// The agents' system prompt; nil keeps the default.
@@ -38,7 +40,15 @@ public struct RuntimeSettings: Sendable {
     /// Whether model calls stream.
     public var stream = true
     /// Where the agents' tools work: relative paths resolve against it, the terminal starts in it.
+    /// `hermes chat` keeps the directory it was started in (as Python's CLI does, whatever
+    /// `terminal.cwd` says); `hermes gateway` uses `messagingWorkingDirectory`.
     public var workingDirectory = FileManager.default.currentDirectoryPath
+    /// Where the gateway's agents work, as Python's gateway chooses it: `terminal.cwd` when it
+    /// names a directory (not `.`, `auto` or `cwd`), else `MESSAGING_CWD`, else `$HOME`.
+    public var messagingWorkingDirectory = FileManager.default.currentDirectoryPath
+    /// How long a terminal command may run when the call gives no timeout (`terminal.timeout`,
+    /// `TERMINAL_TIMEOUT`; 180 s).
+    public var terminalTimeout: Duration = .seconds(180)
     /// The web tools' Tavily-compatible API.
     public var web = WebConfiguration()
     /// Context compression, on when the model's context length is given.
@@ -59,6 +69,23 @@ public struct RuntimeSettings: Sendable {
     /// Masks secrets in tool output and file content (`HERMES_REDACT_SECRETS=false` turns it off).
     public var redactor = Redactor()
 
+    /// The `config.yaml` that was read, if one was.
+    public var configFile: String?
+    /// The keys of `configFile` that nothing here reads, for `hermes config check`.
+    public var unreadConfigKeys: [ConfigKeyNote] = []
+    /// Where each setting of `hermes config show` came from (a flag, a variable, a file line),
+    /// by its key; a key not here has its default.
+    public var sources: [String: ConfigError.Source] = [:]
+
+    /// `compression.enabled` (Python's default: on, once the context length is known).
+    var compressionEnabled = true
+    /// `compression.*` and `auxiliary.compression.*`, applied when the context length is known.
+    var compressionTuning = CompressionSettings(contextLength: 256)
+    /// `configuredWorkingDirectory`: `terminal.cwd`, when it names a directory.
+    var configuredWorkingDirectory: String?
+    /// `platforms.telegram.enabled: false`: no Telegram even with a token in the environment.
+    var telegramDisabled = false
+
     /// The defaults (no model endpoint: that one has to be given).
     public init() {}
 
@@ -67,7 +94,7 @@ public struct RuntimeSettings: Sendable {
     /// before it opens anything.
     public func apiServerKey() throws(ConfigError) -> APIServerKey {
         let make =
-            "make one with `openssl rand -hex 32` and set API_SERVER_KEY (or api_key: in the --config file)"
+            "make one with `openssl rand -hex 32` and set API_SERVER_KEY (in $HERMES_HOME/.env, or platforms.api_server.extra.key in config.yaml)"
         do {
             return try APIServerKey(apiKey)
         } catch {
@@ -87,25 +114,30 @@ public struct RuntimeSettings: Sendable {
     }
 
     /// The plain toolsets of agents serving `platform` (a session's source), sorted: the ones
-    /// `platformToolsets` names for it, else the platform's own narrowed to `toolsets`.
+    /// `platformToolsets` names for it, else the platform's own narrowed to `toolsets`; without
+    /// `disabledToolsets` either way (Python subtracts them last).
     public func toolsets(for platform: String, registry: ToolRegistry) -> [String] {
-        if let named = platformToolsets[platform] { return registry.plainToolsets(named) }
+        let disabled = Set(registry.plainToolsets(disabledToolsets))
+        if let named = platformToolsets[platform] { return registry.plainToolsets(named).filter { !disabled.contains($0) } }
         let own = PlatformToolsets.defaultToolset(for: platform).map { registry.plainToolsets([$0]) } ?? []
-        guard let toolsets else { return own }
-        let allowed = Set(registry.plainToolsets(toolsets))
-        return own.filter(allowed.contains)
+        let allowed = toolsets.map { Set(registry.plainToolsets($0)) }
+        return own.filter { !disabled.contains($0) && allowed?.contains($0) != false }
     }
 }
 
 /// The model endpoint the agents call.
 public struct ModelSettings: Sendable, Hashable {
-    /// The API root, e.g. `http://127.0.0.1:8000/v1` (`HERMES_BASE_URL`, `model.base_url`,
-    /// `--base-url`); required to start a runtime.
+    /// The API root, e.g. `http://127.0.0.1:8000/v1` (`--base-url`, `HERMES_BASE_URL`,
+    /// `CUSTOM_BASE_URL`, `model.base_url`, a `providers:` entry); required to start a runtime.
     public var baseURL: String?
-    /// Sent as `Authorization: Bearer …` (`HERMES_API_KEY`, `model.api_key`).
+    /// Sent as `Authorization: Bearer …` (`HERMES_API_KEY`, `model.api_key`, the entry's
+    /// `api_key`/`key_env`, else the variable of the endpoint's host, as Python finds it).
     public var apiKey: String?
-    /// The model name sent (`HERMES_MODEL`, `model.name`, `--model`).
+    /// The model name sent (`--model`, `HERMES_MODEL`, `model.default`, the entry's `default_model`).
     public var name = "hermes"
+    /// The provider it was chosen by (`model.provider`, `--provider`): `custom`, `openrouter`,
+    /// or the name of a `providers:` entry.
+    public var provider = "custom"
 
     /// Makes settings.
     public init(baseURL: String? = nil, apiKey: String? = nil, name: String = "hermes") {
@@ -132,8 +164,10 @@ public struct SettingsFlags: Sendable {
     public var model: String?
     /// `--toolsets`, comma-separated.
     public var toolsets: String?
-    /// `--max-iterations`.
+    /// `--max-turns` (`--max-iterations`).
     public var maxIterations: Int?
+    /// `--provider`.
+    public var provider: String?
     /// `--no-stream`.
     public var noStream = false
     /// `--context-length`: turns compression on for a model of that window.

@@ -26,6 +26,9 @@ public struct ToolContext: Sendable {
     public var pathGuard: PathGuard
     /// Masks secrets in what the terminal printed and in file content before the model sees them.
     public var redactor: Redactor
+    /// How long a terminal command may run when the call gives no `timeout` (`terminal.timeout`,
+    /// Python's 180 s).
+    public var terminalTimeout: Duration = .seconds(180)
 
     /// Makes a context.
     public init(

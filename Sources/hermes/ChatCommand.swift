@@ -12,23 +12,29 @@ struct ChatCommand: AsyncParsableCommand {
         abstract: "Send one message to the agent and stream its reply.",
         discussion: """
             Settings come from flags, then the environment (HERMES_BASE_URL, HERMES_API_KEY, HERMES_MODEL, \
-            HERMES_WEB_BASE_URL, HERMES_WEB_API_KEY, HERMES_DB), then the --config file, as for `hermes \
-            gateway`. Tool progress goes to standard error, the reply to standard output. The conversation \
-            is recorded in the session database (--db, HERMES_DB, else ~/.hermes/state.db) unless --no-store \
-            is given; --session ID continues a recorded one.
+            HERMES_WEB_BASE_URL, HERMES_WEB_API_KEY, HERMES_DB, and $HERMES_HOME/.env), then config.yaml, as for \
+            `hermes gateway`; `hermes config show` prints them with their sources. The tools work in the current \
+            directory. Tool progress goes to standard error, the reply to standard output. The conversation is \
+            recorded in the session database (--db, HERMES_DB, else $HERMES_HOME/state.db) unless --no-store is \
+            given; --session ID continues a recorded one.
             """
     )
 
     @Option(name: .long, help: "OpenAI-compatible API root, e.g. http://127.0.0.1:8000/v1 (env HERMES_BASE_URL).")
     var baseURL: String?
 
-    @Option(name: .long, help: "Model name (env HERMES_MODEL).")
+    @Option(name: [.short, .long], help: "Model name (env HERMES_MODEL; config model.default).")
     var model: String?
 
-    @Option(name: .long, help: "Comma-separated toolsets: terminal, file, web, todo, all, hermes-cli (default: hermes-cli, all four).")
+    @Option(name: .long, help: "custom, openrouter, or a providers: entry of config.yaml (config model.provider).")
+    var provider: String?
+
+    @Option(name: [.short, .long], help: "Comma-separated toolsets: terminal, file, web, todo, all, hermes-cli (default: hermes-cli, all four).")
     var toolsets: String?
 
-    @Option(name: .long, help: "Most model calls in the turn (default 90).")
+    @Option(
+        name: [.customLong("max-turns"), .customLong("max-iterations")],
+        help: "Most model calls in the turn (config agent.max_turns; default 90).")
     var maxIterations: Int?
 
     @Flag(name: .long, help: "Wait for whole replies instead of streaming.")
@@ -61,6 +67,7 @@ struct ChatCommand: AsyncParsableCommand {
         var flags = SettingsFlags()
         flags.baseURL = baseURL
         flags.model = model
+        flags.provider = provider
         flags.toolsets = toolsets
         flags.maxIterations = maxIterations
         flags.noStream = noStream

@@ -20,7 +20,7 @@ struct PairingCommand: AsyncParsableCommand {
 
     /// The store of this process's `HERMES_HOME`.
     static var store: PairingStore {
-        PairingStore(directory: PairingStore.directory(hermesHome: DatabaseLocation.hermesHome(ProcessInfo.processInfo.environment)))
+        PairingStore(directory: PairingStore.directory(hermesHome: HermesHome.unprofiled(ProcessInfo.processInfo.environment).path))
     }
 
     /// `hermes pairing list`.

@@ -13,17 +13,17 @@ import Testing
         return path
     }
 
-    @Test("flags win over the environment, the environment over the file, the file over the defaults")
+    @Test("flags win over the environment, the environment over config.yaml, the file over the defaults")
     func precedence() throws {
         let path = try file(
             """
-            port: 0
-            api_key: from-file
             db: /tmp/from-file.db
-            model: {base_url: http://file/v1, name: file-model}
-            agent: {toolsets: [file, todo], max_iterations: 12}
+            model: {base_url: http://file/v1, default: file-model, context_length: 32000}
+            agent: {max_turns: 12, disabled_toolsets: [web]}
+            platforms: {api_server: {extra: {port: 0, key: from-file}}}
             limits: {max_concurrent_turns: 4, agent_idle_ttl: 5m}
-            compression: {context_length: 32000, threshold: 0.8, protect_last: 10, summary_timeout: 20s}
+            compression: {threshold: 0.8, protect_last_n: 10}
+            auxiliary: {compression: {timeout: 20}}
             """)
         let settings = try RuntimeSettings.resolve(
             environment: ["API_SERVER_KEY": "from-env", "HERMES_MODEL": "", "HERMES_DB": "/tmp/x.db"], file: path)
@@ -32,12 +32,14 @@ import Testing
         #expect(settings.model.baseURL == "http://file/v1")
         #expect(settings.model.name == "file-model", "an empty variable does not override")
         #expect(settings.databasePath == "/tmp/x.db")
-        #expect(settings.toolsets == ["file", "todo"] && settings.maxIterations == 12)
+        #expect(settings.maxIterations == 12 && settings.disabledToolsets == ["web"])
+        #expect(settings.toolsets(for: "cli", registry: .builtIn()) == ["file", "terminal", "todo"])
         #expect(settings.gateway.maxConcurrentTurns == 4)
         #expect(settings.gateway.agentIdleTTL == .seconds(300))
-        let compression = try #require(settings.compression)
+        let compression = try #require(settings.compression, "on: Python's compression.enabled defaults to true")
         #expect(compression.contextLength == 32_000 && compression.thresholdPercent == 0.8 && compression.protectLast == 10)
         #expect(compression.summaryTimeout == .seconds(20) && compression.protectFirst == 3)
+        #expect(settings.unreadConfigKeys.isEmpty, "\(settings.unreadConfigKeys)")
 
         var flags = SettingsFlags()
         flags.port = 9000
@@ -51,13 +53,114 @@ import Testing
         #expect(flagged.gateway.port == 9000 && flagged.databasePath == "/tmp/flag.db" && flagged.model.name == "flag-model")
         #expect(flagged.toolsets == ["terminal"] && flagged.maxIterations == 3 && !flagged.stream)
         #expect(flagged.compression?.contextLength == 64_000 && flagged.compression?.thresholdPercent == 0.8)
+        #expect(flagged.sources["agent.max_turns"] == .flag("--max-turns") && flagged.sources["db"] == .flag("--db"))
 
         var noStore = SettingsFlags()
         noStore.noStore = true
         #expect(try RuntimeSettings.resolve(flags: noStore, environment: [:], file: path).databasePath == nil)
         let defaults = try RuntimeSettings.resolve(environment: ["HERMES_HOME": "/srv/hermes"])
-        #expect(defaults.compression == nil, "off unless configured")
+        #expect(defaults.compression == nil, "off until the context length is known")
         #expect(defaults.databasePath == "/srv/hermes/state.db" && defaults.gateway.port == 8642 && defaults.maxIterations == 90)
+        #expect(defaults.terminalTimeout == .seconds(180) && defaults.sources.isEmpty)
+    }
+
+    @Test("agent.max_turns in the file wins over HERMES_MAX_ITERATIONS, and terminal.timeout over TERMINAL_TIMEOUT, as Python's gateway exports them")
+    func pythonPrecedence() throws {
+        let environment = ["HERMES_MAX_ITERATIONS": "7", "TERMINAL_TIMEOUT": "30"]
+        let bare = try RuntimeSettings.resolve(environment: environment)
+        #expect(bare.maxIterations == 7 && bare.terminalTimeout == .seconds(30))
+        let filed = try RuntimeSettings.resolve(environment: environment, file: file("agent: {max_turns: 50}\nterminal: {timeout: 100}"))
+        #expect(filed.maxIterations == 50 && filed.terminalTimeout == .seconds(100))
+        let bad = #expect(throws: ConfigError.self) { try RuntimeSettings.resolve(environment: ["TERMINAL_TIMEOUT": "5m"]) }
+        #expect(
+            bad?.description
+                == "TERMINAL_TIMEOUT: Invalid value for TERMINAL_TIMEOUT: '5m' (expected integer). Check ~/.hermes/.env or environment variables.")
+    }
+
+    @Test("a Python user's config.yaml loads: the keys not read here are listed with their lines, a typo told apart from a Python setting")
+    func pythonFile() throws {
+        let path = try file(
+            """
+            _config_version: 33
+            model:
+              provider: custom
+              default: my-model
+              base_url: ${LLM_URL}
+              api_key: ${LLM_KEY}
+              max_tokens: 4096
+            agent:
+              max_turns: 60
+              maxturns: 3
+            display:
+              skin: default
+            terminal: {backend: local, cwd: /srv/project, timeout: 120, persistent_shell: true}
+            approvals: {mode: smart, timeout: 30}
+            command_allowlist: [recursive delete]
+            platforms:
+              api_server: {extra: {host: 0.0.0.0, port: 9000, model_name: my-agent}}
+              discord: {enabled: true}
+            gateway: {api_server: {max_concurrent_runs: 10}}
+            """)
+        let settings = try RuntimeSettings.resolve(
+            environment: ["LLM_URL": "http://127.0.0.1:8000/v1", "HOME": "/home/u"], file: path)
+        #expect(settings.model.baseURL == "http://127.0.0.1:8000/v1" && settings.model.name == "my-model")
+        #expect(settings.model.apiKey == "${LLM_KEY}", "an unset variable stays as written, as Python leaves it")
+        #expect(settings.maxIterations == 60 && settings.terminalTimeout == .seconds(120))
+        #expect(settings.messagingWorkingDirectory == "/srv/project" && !settings.yolo && settings.approvalTimeout == .seconds(30))
+        #expect(settings.gateway.host == "0.0.0.0" && settings.gateway.port == 9000 && settings.gateway.advertisedModel == "my-agent")
+        #expect(settings.gateway.maxConcurrentTurns == 10)
+        #expect(settings.sources["model.default"] == .file(path, line: 4) && settings.sources["terminal.cwd"] == .file(path, line: 13))
+        #expect(
+            settings.unreadConfigKeys.map { "\($0.line) \($0.key) \($0.knownToPython)" } == [
+                "7 model.max_tokens true", "10 agent.maxturns false", "11 display true", "13 terminal.persistent_shell true",
+                "18 platforms.discord true",
+            ])
+        let report = settings.unreadKeysReport()
+        #expect(report.contains { $0.hasSuffix("agent.maxturns  not a hermes-agent setting; did you mean agent.max_turns?") }, "\(report)")
+        let show = settings.report()
+        #expect(show.contains(SettingRow(key: "model.default", value: "my-model", source: "\(path):4")))
+        #expect(show.contains(SettingRow(key: "agent.max_turns", value: "60", source: "\(path):9")))
+        #expect(show.first { $0.key == "model.api_key" }?.value == "***", "a short secret is masked whole")
+
+        let home = try RuntimeSettings.resolve(environment: ["HOME": "/home/u", "MESSAGING_CWD": "/srv/chat"], file: file("terminal: {cwd: .}"))
+        #expect(home.messagingWorkingDirectory == "/srv/chat", "a placeholder cwd falls back to MESSAGING_CWD, then $HOME")
+        #expect(try RuntimeSettings.resolve(environment: ["HOME": "/home/u"]).messagingWorkingDirectory == "/home/u")
+        #expect(try RuntimeSettings.resolve(environment: [:], file: file("approvals: {mode: off}")).yolo, "PyYAML's off is false: mode off")
+    }
+
+    @Test("the endpoint comes from the provider Python would pick, with the key of its host")
+    func providers() throws {
+        let path = try file(
+            """
+            model: {provider: my-llm}
+            providers:
+              my-llm: {api: "https://api.deepseek.com/v1", default_model: deepseek-chat, context_length: 64000}
+              local: {api: "http://127.0.0.1:9000/v1", key_env: LOCAL_KEY}
+            custom_providers: [{name: Old Box, base_url: "http://10.0.0.2/v1", model: m}]
+            """)
+        let deepseek = try RuntimeSettings.resolve(environment: ["DEEPSEEK_API_KEY": "ds-key"], file: path)
+        #expect(deepseek.model.baseURL == "https://api.deepseek.com/v1" && deepseek.model.name == "deepseek-chat")
+        #expect(deepseek.model.apiKey == "ds-key" && deepseek.sources["model.api_key"] == .environment("DEEPSEEK_API_KEY"))
+        #expect(deepseek.compression?.contextLength == 64_000 && deepseek.model.provider == "my-llm")
+        var flags = SettingsFlags()
+        flags.provider = "local"
+        let local = try RuntimeSettings.resolve(flags: flags, environment: ["LOCAL_KEY": "lk", "DEEPSEEK_API_KEY": "x"], file: path)
+        #expect(local.model.baseURL == "http://127.0.0.1:9000/v1" && local.model.apiKey == "lk" && local.model.name == "hermes")
+        flags.provider = "custom:old-box"
+        #expect(try RuntimeSettings.resolve(flags: flags, environment: [:], file: path).model.baseURL == "http://10.0.0.2/v1")
+        flags.provider = "anthropic"
+        let unknown = #expect(throws: ConfigError.self) { try RuntimeSettings.resolve(flags: flags, environment: [:], file: path) }
+        #expect(unknown?.source == .flag("--provider") && unknown?.message.contains("Declared providers: Old Box, local, my-llm") == true)
+
+        let openRouter = try RuntimeSettings.resolve(environment: ["OPENROUTER_API_KEY": "or-key"])
+        #expect(openRouter.model.baseURL == "https://openrouter.ai/api/v1" && openRouter.model.apiKey == "or-key")
+        let custom = try RuntimeSettings.resolve(
+            environment: ["CUSTOM_BASE_URL": "http://127.0.0.1:7/v1", "OPENAI_API_KEY": "sk-openai"],
+            file: file("model: {provider: custom, base_url: http://127.0.0.1:8/v1}"))
+        #expect(custom.model.baseURL == "http://127.0.0.1:7/v1", "CUSTOM_BASE_URL beats model.base_url, as in Python")
+        #expect(custom.model.apiKey == nil, "OpenAI's key goes to OpenAI's host only")
+        #expect(RuntimeSettings.hostKey(for: "https://api.deepseek.com.attacker.test/v1") { _ in "k" }?.0 == "ATTACKER_API_KEY")
+        #expect(RuntimeSettings.hostKey(for: "http://localhost:8000/v1") { _ in "k" } == nil)
     }
 
     @Test("platforms and per-platform toolsets from the file and the environment")
@@ -65,7 +168,7 @@ import Testing
         let path = try file(
             """
             telegram: {bot_token: file-token, edit_interval: 250ms}
-            webhooks: {github: {secret: s, prompt: "PR {pull_request.title}", events: [pull_request]}}
+            platforms: {webhook: {extra: {routes: {github: {secret: s, prompt: "PR {pull_request.title}", events: [pull_request]}}}}}
             platform_toolsets: {telegram: [web, todo]}
             approvals: {timeout: 300}
             """)
@@ -86,28 +189,32 @@ import Testing
         let fromEnvironment = try RuntimeSettings.resolve(environment: ["TELEGRAM_BOT_TOKEN": "env-token"])
         #expect(fromEnvironment.gateway.telegram?.botToken == "env-token")
         #expect(fromEnvironment.gateway.telegram?.apiBaseURL == "https://api.telegram.org")
+        let disabled = try RuntimeSettings.resolve(
+            environment: ["TELEGRAM_BOT_TOKEN": "env-token"], file: file("platforms: {telegram: {enabled: false}}"))
+        #expect(disabled.gateway.telegram == nil, "enabled: false wins over a token, as in Python")
     }
 
     @Test(
         "a bad file is refused at its line, with the key and the fix",
         arguments: [
-            ("prot: 1", 1, "unknown key \"prot\" — did you mean \"port\"?"),
             ("limits:\n  max_concurent_turns: 1", 2, "unknown key \"limits.max_concurent_turns\""),
             ("limits: {agent_idle_ttl: soon}", 1, "limits.agent_idle_ttl: \"soon\" is not a duration"),
             ("limits: {max_concurrent_turns: 0}", 1, "limits.max_concurrent_turns is 0; it must be at least 1"),
-            ("port: 70000", 1, "port: 70000 is not a TCP port"),
+            ("platforms: {api_server: {extra: {port: 70000}}}", 1, "platforms.api_server.extra.port: 70000 is not a TCP port"),
             ("port: [", 2, "not valid YAML"),
-            ("webhooks: {gh: {prompt: x}}", 1, "webhooks.gh.secret is missing"),
-            ("webhooks: {telegram: {secret: s}}", 1, "the name is taken by the Telegram webhook"),
-            ("telegram: {secret_token: s}", 1, "telegram.bot_token is missing"),
+            ("agent: {max_turns: ninety}", 1, "agent.max_turns"),
+            ("terminal: hello", 1, "terminal must be a mapping of settings"),
+            ("terminal:\n  backend: docker", 2, "terminal.backend: \"docker\" is not available here"),
+            ("platforms: {webhook: {extra: {routes: {gh: {prompt: x}}}}}", 1, "platforms.webhook.extra.routes.gh.secret is missing"),
+            ("platforms: {webhook: {extra: {routes: {telegram: {secret: s}}}}}", 1, "the name is taken by the Telegram webhook"),
             ("telegram: {bot_token: t, edit_interval: often}", 1, "telegram.edit_interval: \"often\" is not a duration"),
-            ("compression: {threshold: 0.5}", 1, "compression.context_length is missing"),
-            ("compression: {context_length: 8000, threshold: 50}", 1, "compression.threshold is 50; it must be between 0.05 and 0.95"),
+            ("model: {context_length: 8000}\ncompression: {threshold: 50}", 2, "compression.threshold is 50; it must be between 0.05 and 0.95"),
             ("model: {base_url: localhost:8000}", 1, "model.base_url: \"localhost:8000\" is not an http(s) URL"),
-            ("agent:\n  toolsets: [file, nope]", 2, "agent.toolsets: unknown toolset \"nope\""),
+            ("model: {api_mode: anthropic_messages}", 1, "model.api_mode: \"anthropic_messages\" is not spoken here"),
+            ("model: {provider: nous}", 1, "provider \"nous\" is not available here"),
             ("approvals: {timeout: soon}", 1, "approvals.timeout: \"soon\" is not a duration"),
             ("approvals: {timeout: -5}", 1, "approvals.timeout must not be negative"),
-            ("approvals: {mode: off}", 1, "unknown key \"approvals.mode\""),
+            ("approvals: {mode: maybe}", 1, "approvals.mode: \"maybe\" is not a mode"),
         ])
     func badFiles(text: String, line: Int, expected: String) throws {
         let path = try file(text)
@@ -157,7 +264,8 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let file = directory + "/config.yaml"
-        try "port: 0\napi_key: your_api_key_here\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try "platforms:\n  api_server:\n    extra: {port: 0, key: your_api_key_here}\n".write(
+            toFile: file, atomically: true, encoding: .utf8)
         func refusal(_ environment: [String: String], file: String? = nil) async throws -> ConfigError? {
             var flags = SettingsFlags()
             flags.db = directory + "/state.db"
@@ -181,11 +289,11 @@ import Testing
         #expect(short?.message.contains("shorter than 16 characters") == true)
         #expect(try await refusal(["API_SERVER_KEY": "  CHANGEME  "]) != nil)
         let placeholder = try await refusal([:], file: file)
-        #expect(placeholder?.source == .file(file, line: 2), "a placeholder is refused whatever its length")
+        #expect(placeholder?.source == .file(file, line: 3), "a placeholder is refused whatever its length")
         #expect(try await refusal(["API_SERVER_KEY": "sixteen-chars!!!"], file: file) == nil, "the variable wins over the file")
     }
 
-    @Test("each platform gets Python's own toolset unless platform_toolsets names one; agent.toolsets only narrows")
+    @Test("each platform gets Python's own toolset unless platform_toolsets names one; --toolsets only narrows, disabled_toolsets subtracts")
     func platformToolsets() throws {
         let registry = ToolRegistry.builtIn()
         let defaults = try RuntimeSettings.resolve(environment: [:])
@@ -195,15 +303,21 @@ import Testing
         #expect(defaults.toolsets(for: "webhook", registry: registry) == ["web"])
         #expect(defaults.toolsets(for: "somewhere", registry: registry).isEmpty, "a source with no toolset gets no tools")
 
-        let narrowed = try RuntimeSettings.resolve(environment: [:], file: file("agent: {toolsets: [todo, terminal]}"))
+        var narrowing = SettingsFlags()
+        narrowing.toolsets = "todo,terminal"
+        let narrowed = try RuntimeSettings.resolve(flags: narrowing, environment: [:])
         #expect(narrowed.toolsets(for: "api_server", registry: registry) == ["terminal", "todo"])
         #expect(narrowed.toolsets(for: "webhook", registry: registry).isEmpty, "narrowing never widens the webhook")
 
+        narrowing.toolsets = "todo"
         let opened = try RuntimeSettings.resolve(
-            environment: [:],
-            file: file("agent: {toolsets: [todo]}\nplatform_toolsets: {webhook: [web, terminal], telegram: [hermes-webhook]}"))
+            flags: narrowing, environment: [:],
+            file: file("platform_toolsets: {webhook: [web, terminal], telegram: [hermes-webhook]}"))
         #expect(opened.toolsets(for: "webhook", registry: registry) == ["terminal", "web"], "the operator opened it")
         #expect(opened.toolsets(for: "telegram", registry: registry) == ["web"], "a platform toolset by name")
+        let disabled = try RuntimeSettings.resolve(
+            environment: [:], file: file("agent: {disabled_toolsets: [terminal]}\nplatform_toolsets: {webhook: [web, terminal]}"))
+        #expect(disabled.toolsets(for: "webhook", registry: registry) == ["web"], "subtracted last, as in Python")
         var flags = SettingsFlags()
         flags.toolsets = "hermes-api-server"
         #expect(try RuntimeSettings.resolve(flags: flags, environment: [:]).toolsets(for: "cli", registry: registry).count == 4)

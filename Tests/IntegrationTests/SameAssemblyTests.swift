@@ -31,9 +31,9 @@ struct SameAssemblyTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let config = directory + "/config.yaml"
         try """
-        agent: {max_iterations: 12, system_prompt: "You are the assembly check."}
+        model: {context_length: 64000}
+        agent: {max_turns: 12, system_prompt: "You are the assembly check."}
         limits: {max_concurrent_turns: 8, agent_cache_size: 4}
-        compression: {context_length: 64000}
         """.write(toFile: config, atomically: true, encoding: .utf8)
 
         let inProcess = try await observe { llm, key in

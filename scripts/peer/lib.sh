@@ -47,23 +47,21 @@ start_llm() {
 }
 sim_stats() { curl -sf "${llm%/v1}/sim/stats"; }
 
-# Each side's settings file: the model, the same admission limit as ours (64 turns at once;
-# Python's default is 10), and the scenario's compression: section in each runtime's own keys.
+# The settings file both sides read from their HERMES_HOME: one config.yaml in Python's keys (the
+# model, the same admission limit as ours: 64 turns at once, Python's default is 10, and the
+# scenario's compression: section under Python's names).
 write_config() {
-    .venv-peer/bin/python - "$1" "${scenario:-}" "$llm" "$2" <<'PY'
+    .venv-peer/bin/python - "${scenario:-}" "$llm" "$1" <<'PY'
 import sys, yaml
-side, scenario, llm, path = sys.argv[1:]
+scenario, llm, path = sys.argv[1:]
 compression = (yaml.safe_load(open(scenario)) or {}).get("compression") if scenario else None
-if side == "swift":
-    config = {"compression": compression} if compression else {}
-else:
-    config = {"model": {"provider": "custom", "base_url": llm, "default": "hermes-sim"},
-              "gateway": {"api_server": {"max_concurrent_runs": 64}}}
-    if compression:
-        config["model"]["context_length"] = compression["context_length"]
-        names = {"threshold": "threshold", "protect_first": "protect_first_n",
-                 "protect_last": "protect_last_n", "target_ratio": "target_ratio"}
-        config["compression"] = {names[key]: value for key, value in compression.items() if key in names}
+config = {"model": {"provider": "custom", "base_url": llm, "default": "hermes-sim"},
+          "gateway": {"api_server": {"max_concurrent_runs": 64}}}
+if compression:
+    config["model"]["context_length"] = compression["context_length"]
+    names = {"threshold": "threshold", "protect_first": "protect_first_n",
+             "protect_last": "protect_last_n", "target_ratio": "target_ratio"}
+    config["compression"] = {names[key]: value for key, value in compression.items() if key in names}
 yaml.safe_dump(config, open(path, "w"))
 PY
 }
@@ -80,7 +78,7 @@ next_port() {
 start_python() {
     local home=$1
     mkdir -p "$home"
-    write_config python "$home/config.yaml"
+    write_config "$home/config.yaml"
     date +%s.%N > "$work/started"
     HERMES_HOME="$home" API_SERVER_ENABLED=true API_SERVER_KEY="$key" API_SERVER_HOST=127.0.0.1 \
         API_SERVER_PORT="$port" OPENAI_API_KEY=sk-simulator \
@@ -89,14 +87,15 @@ start_python() {
     pids+=("$server")
 }
 
-# start_swift HOME: our gateway on $port and HOME/state.db; does what start_python does.
+# start_swift HOME: our gateway on $port with HERMES_HOME=HOME, reading the same config.yaml and
+# HOME/state.db; does what start_python does.
 start_swift() {
     local home=$1
     mkdir -p "$home"
-    write_config swift "$home/config.yaml"
+    write_config "$home/config.yaml"
     date +%s.%N > "$work/started"
-    HERMES_BASE_URL="$llm" API_SERVER_KEY="$key" .build/release/hermes gateway --host 127.0.0.1 --port "$port" \
-        --db "$home/state.db" --config "$home/config.yaml" > "$home/server.out" 2> "$home/server.log" &
+    HERMES_HOME="$home" API_SERVER_KEY="$key" API_SERVER_HOST=127.0.0.1 API_SERVER_PORT="$port" \
+        .build/release/hermes gateway > "$home/server.out" 2> "$home/server.log" &
     server=$!
     pids+=("$server")
 }

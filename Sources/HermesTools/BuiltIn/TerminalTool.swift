@@ -34,8 +34,6 @@ struct TerminalTool: Tool {
 
     /// The most output returned to the model.
     var outputCap = 50_000
-    /// The timeout when the call names none.
-    var defaultTimeout: Duration = .seconds(180)
 
     var spec: ToolSpec { Self.spec }
     var isParallelSafe: Bool { false }
@@ -43,7 +41,7 @@ struct TerminalTool: Tool {
     func run(_ arguments: JSONValue, context: ToolContext) async throws -> String {
         let command = arguments["command"]?.stringValue ?? ""
         if case .refuse(let result) = await context.approvals.review(command) { return result }
-        let timeout = arguments["timeout"]?.intValue.map { Duration.seconds($0) } ?? defaultTimeout
+        let timeout = arguments["timeout"]?.intValue.map { Duration.seconds($0) } ?? context.terminalTimeout
         let directory = context.resolve(arguments["workdir"]?.stringValue ?? ".")
         var options = PlatformOptions()
         options.processGroupID = 0
