@@ -64,7 +64,8 @@ public actor Agent {
     /// Runs one turn for the user's `text`; `onEvent` sees text deltas and tool progress.
     ///
     /// `instructions` are added to the system prompt for this turn only (an API caller's own
-    /// system message); they are not part of the history.
+    /// system message, after the ephemeral prompt, as Python adds it); they are not part of the
+    /// history.
     public func respond(
         to text: String, instructions: String? = nil, onEvent: AgentEventHandler? = nil
     ) async throws -> TurnResult {
@@ -85,7 +86,9 @@ public actor Agent {
         var firstToken: Duration?
         var toolRuns: [ToolRun] = []
         var systemPrompt = configuration.systemPrompt
-        if let instructions, !instructions.isEmpty { systemPrompt += "\n\n" + instructions }
+        for extra in [configuration.ephemeralSystemPrompt, instructions] {
+            if let extra, !extra.isEmpty { systemPrompt += "\n\n" + extra }
+        }
         var forward: ChatEventHandler?
         if let onEvent {
             forward = { @Sendable event in

@@ -1,7 +1,11 @@
 /// How an agent runs its turns.
 public struct AgentConfiguration: Sendable {
-    /// The system prompt put before the history.
+    /// The session's system prompt, put before the history (built as Python builds it,
+    /// `SystemPrompt`, and stored with the session).
     public var systemPrompt: String
+    /// Python's ephemeral system prompt (`agent.system_prompt`, `HERMES_EPHEMERAL_SYSTEM_PROMPT`):
+    /// added after `systemPrompt` on every model call, never stored.
+    public var ephemeralSystemPrompt: String?
     /// The model name sent with each request; `nil` uses the client's default.
     public var model: String?
     /// The toolsets whose tools the model may call (`all` for every toolset).

@@ -59,7 +59,7 @@ public struct HermesRuntime: Sendable {
         guard replacement != nil || settings.model.baseURL != nil else {
             throw ConfigError(
                 .setting("model.base_url"),
-                "no model endpoint: set HERMES_BASE_URL or model.base_url in the --config file (hermes chat also takes --base-url)")
+                "no model endpoint: set model.base_url in $HERMES_HOME/config.yaml, or HERMES_BASE_URL (hermes chat also takes --base-url)")
         }
         let metrics = HermesMetrics()
         var store: SQLiteSessionStore?
@@ -101,9 +101,10 @@ public struct HermesRuntime: Sendable {
         allowlist: CommandAllowlist
     ) -> AgentFactory {
         var configured = AgentConfiguration(
-            systemPrompt: settings.systemPrompt ?? AgentConfiguration.defaultSystemPrompt, model: settings.model.name,
-            toolsets: [], maxIterations: settings.maxIterations, stream: settings.stream)
+            systemPrompt: AgentConfiguration.defaultSystemPrompt, model: settings.model.name, toolsets: [],
+            maxIterations: settings.maxIterations, stream: settings.stream)
         configured.maxToolResultCharacters = settings.maxToolResultCharacters
+        configured.ephemeralSystemPrompt = settings.systemPrompt
         let base = configured
         let web = settings.web
         let directory = settings.workingDirectory
@@ -113,6 +114,13 @@ public struct HermesRuntime: Sendable {
         return { session, history throws(AgentError) in
             var configuration = base
             configuration.toolsets = byPlatform[session.source] ?? settings.toolsets(for: session.source, registry: tools)
+            // The session's memory: its snapshot goes into a new prompt, its files are what the memory tool edits.
+            let memory = settings.hermesHome.flatMap { home in
+                settings.memory.needsStore ? MemoryStore(hermesHome: home, configuration: settings.memory) : nil
+            }
+            configuration.systemPrompt = try await systemPrompt(
+                for: session, resumed: !history.isEmpty, toolsets: configuration.toolsets, memory: memory, settings: settings,
+                tools: tools)
             let chat = ChatAddress(platform: session.source, chatID: session.chatID ?? "", threadID: session.threadID)
             let asked: Approver =
                 session.source == "cli"
@@ -120,13 +128,51 @@ public struct HermesRuntime: Sendable {
             let sessionApprovals = Approvals(
                 approver: asked, yolo: settings.yolo, guard: settings.commandGuard, redactor: settings.redactor,
                 allowlist: allowlist)
+            var context = ToolContext(
+                sessionID: session.id, workingDirectory: directory, todos: TodoStore(restoringFrom: history), web: web,
+                httpClient: toolClient, clock: clock, approvals: sessionApprovals, pathGuard: settings.pathGuard,
+                redactor: settings.redactor)
+            context.terminalTimeout = settings.terminalTimeout
+            context.memory = memory
             return try Agent(
-                model: model, tools: tools,
-                context: ToolContext(
-                    sessionID: session.id, workingDirectory: directory, todos: TodoStore(restoringFrom: history), web: web,
-                    httpClient: toolClient, clock: clock, approvals: sessionApprovals, pathGuard: settings.pathGuard,
-                    redactor: settings.redactor),
-                configuration: configuration, history: history, compressor: compressor, logger: logger, clock: clock)
+                model: model, tools: tools, context: context, configuration: configuration, history: history,
+                compressor: compressor, logger: logger, clock: clock)
+        }
+    }
+
+    /// The session's system prompt: the one stored with it when it is resumed and was made for
+    /// this model and provider (Python reuses it word for word), else one built as Python builds
+    /// it, from files read on NIO's blocking pool, never on the cooperative one.
+    private static func systemPrompt(
+        for session: NewSession, resumed: Bool, toolsets: [String], memory: MemoryStore?, settings: RuntimeSettings,
+        tools: ToolRegistry
+    ) async throws(AgentError) -> String {
+        if resumed, let stored = session.systemPrompt,
+            SystemPrompt.storedPromptMatches(stored, model: settings.model.name, provider: settings.model.provider)
+        {
+            return stored
+        }
+        var inputs = PromptInputs(
+            hermesHome: settings.hermesHome, platform: session.source, model: settings.model.name,
+            provider: settings.model.provider, toolNames: Set((try? tools.specs(forToolsets: toolsets))?.map(\.name) ?? []),
+            workingDirectory: settings.workingDirectory, userHome: settings.userHome)
+        inputs.profile = settings.profile
+        inputs.contextLength = settings.compression?.contextLength
+        inputs.environmentHint = settings.environmentHint
+        inputs.timeZone = settings.timeZone
+        if let memory {
+            do {
+                let snapshot = try await memory.snapshot()
+                inputs.memoryBlocks = [snapshot.block(.memory), snapshot.block(.user)]
+            } catch {
+                throw AgentError(.failed, "the memory files could not be read: \(error)", cause: error)
+            }
+        }
+        let prepared = inputs
+        do {
+            return try await NIOThreadPool.singleton.runIfActive { SystemPrompt.build(prepared) }
+        } catch {
+            throw AgentError(.failed, "the system prompt could not be built: \(error)", cause: error)
         }
     }
 

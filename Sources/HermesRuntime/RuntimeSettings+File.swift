@@ -78,6 +78,7 @@ extension RuntimeSettings {
         try applyApprovals(top)
         try applyCompression(top)
         try applyPlatforms(top)
+        try applyMemory(top)
         try applyExtensions(top)
         if let list = top.take("platform_toolsets") {
             guard let mapping = list.mapping else {
@@ -95,6 +96,11 @@ extension RuntimeSettings {
         // Read by the approvals' allowlist file (`CommandAllowlistFile`), and by no setting here.
         _ = top.take("command_allowlist")
         _ = top.take("_config_version")
+        // As in Python, a name that is not a zone falls back to the machine's (`hermes config show` says so).
+        if let zone = try top.string("timezone"), !zone.isEmpty {
+            timeZoneName = zone
+            sources["timezone"] = top.source("timezone")
+        }
         let database = try top.string("db")
         if database != nil { sources["db"] = top.source("db") }
         unreadConfigKeys = file.unread(root)
@@ -277,6 +283,15 @@ extension RuntimeSettings {
             if let model = try auxiliary.string("model"), !model.isEmpty { compressionTuning.summaryModel = model }
             if let seconds = try auxiliary.int("timeout", atLeast: 1) { compressionTuning.summaryTimeout = .seconds(seconds) }
         }
+    }
+
+    private mutating func applyMemory(_ top: ConfigSection) throws(ConfigError) {
+        guard let section = try top.section("memory") else { return }
+        if let on = try section.bool("memory_enabled") { memory.memoryEnabled = on }
+        if let on = try section.bool("user_profile_enabled") { memory.userProfileEnabled = on }
+        if let limit = try section.int("memory_char_limit", atLeast: 1) { memory.memoryCharLimit = limit }
+        if let limit = try section.int("user_char_limit", atLeast: 1) { memory.userCharLimit = limit }
+        sources["memory"] = .file(section.reader.file, line: section.node.mark?.line ?? 0)
     }
 
     private mutating func applyPlatforms(_ top: ConfigSection) throws(ConfigError) {

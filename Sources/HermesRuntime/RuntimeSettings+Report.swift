@@ -57,6 +57,10 @@ extension RuntimeSettings {
                 "compression", compressionEnabled ? "off (no context length: set model.context_length)" : "off (compression.enabled: false)",
                 source: describe(sources["compression.enabled"]))
         }
+        row(
+            "memory",
+            "MEMORY.md \(memory.memoryEnabled ? "on, \(memory.memoryCharLimit) characters" : "off"); USER.md \(memory.userProfileEnabled ? "on, \(memory.userCharLimit) characters" : "off")"
+        )
         row("api_server.host", gateway.host)
         row("api_server.port", String(gateway.port))
         row(
@@ -70,6 +74,10 @@ extension RuntimeSettings {
             "webhooks", gateway.webhooks.isEmpty ? "none" : gateway.webhooks.keys.sorted().joined(separator: ", "),
             source: gateway.webhooks.isEmpty ? "default" : configFile ?? "default")
         row("web", web.baseURL ?? "off (set web.base_url or HERMES_WEB_BASE_URL)")
+        row(
+            "timezone",
+            timeZone?.identifier ?? timeZoneName.map { "\($0) is not a time zone: the machine's is used" } ?? "the machine's")
+        row("agent.system_prompt", systemPrompt.map { "\($0.count) characters, sent after each session's prompt" } ?? "(none)")
         return rows
     }
 

@@ -70,6 +70,21 @@ extension RuntimeSettings {
         settings.redactor = Redactor.forEnvironment(environment)
         settings.gateway.access = AccessPolicy.fromEnvironment(environment)
         let home = HermesHome.unprofiled(environment)
+        if variable("HERMES_HOME") != nil || variable("HOME") != nil {
+            settings.hermesHome = home.path
+            settings.profile = home.profile == "custom" ? "default" : home.profile
+        }
+        if let path = variable("HOME") { settings.userHome = path }
+        settings.environmentHint = variable("HERMES_ENVIRONMENT_HINT")
+        if let prompt = environment["HERMES_EPHEMERAL_SYSTEM_PROMPT"], !prompt.isEmpty {
+            settings.systemPrompt = prompt
+            settings.sources["agent.system_prompt"] = .environment("HERMES_EPHEMERAL_SYSTEM_PROMPT")
+        }
+        if let zone = variable("HERMES_TIMEZONE") {
+            settings.timeZoneName = zone
+            settings.sources["timezone"] = .environment("HERMES_TIMEZONE")
+        }
+        settings.timeZone = settings.timeZoneName.flatMap(TimeZone.init(identifier:))
         settings.gateway.pairingDirectory = PairingStore.directory(hermesHome: home.path)
         settings.commandAllowlistFile = home.configFile
         settings.messagingWorkingDirectory =

@@ -35,8 +35,24 @@ public struct RuntimeSettings: Sendable {
     public var disabledToolsets: [String] = []
     /// The longest tool result the model is given, in characters (`limits.max_tool_result_characters`).
     public var maxToolResultCharacters = 100_000
-    /// The agents' system prompt; nil keeps the default.
+    /// Python's ephemeral system prompt (`agent.system_prompt`, `HERMES_EPHEMERAL_SYSTEM_PROMPT`),
+    /// sent after each session's own prompt and never stored; nil sends none.
     public var systemPrompt: String?
+    /// `$HERMES_HOME`, whose `SOUL.md` and memories the system prompt reads; nil (settings
+    /// resolved from an environment with neither `HERMES_HOME` nor `HOME`, as the harness's)
+    /// reads none.
+    public var hermesHome: String?
+    /// The profile `hermesHome` belongs to (`default`, or its name), which the prompt names.
+    public var profile = "default"
+    /// `memory.*`: whether the memory and user-profile stores are on, and their limits.
+    public var memory = MemoryConfiguration()
+    /// `$HOME`, which the prompt's environment hint names.
+    public var userHome = NSHomeDirectory()
+    /// `HERMES_ENVIRONMENT_HINT`: text the prompt adds to its environment hint.
+    public var environmentHint: String?
+    /// `HERMES_TIMEZONE` (else config.yaml's `timezone`): the zone of the prompt's date; nil is
+    /// the machine's.
+    public var timeZone: TimeZone?
     /// Whether model calls stream.
     public var stream = true
     /// Where the agents' tools work: relative paths resolve against it, the terminal starts in it.
@@ -85,6 +101,8 @@ public struct RuntimeSettings: Sendable {
     var configuredWorkingDirectory: String?
     /// `platforms.telegram.enabled: false`: no Telegram even with a token in the environment.
     var telegramDisabled = false
+    /// config.yaml's `timezone`, an IANA name.
+    var timeZoneName: String?
 
     /// The defaults (no model endpoint: that one has to be given).
     public init() {}

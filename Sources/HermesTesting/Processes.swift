@@ -20,6 +20,13 @@ public enum Executables {
     }
 }
 
+/// An empty `HERMES_HOME` for the children of this test process, made once.
+private let isolatedHome: String = {
+    let path = NSTemporaryDirectory() + "hermes-test-home-\(getpid())"
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}()
+
 /// What a process that ran to its end printed, and how it ended.
 public struct ProcessOutput: Sendable {
     /// Its exit status (128 + N when signal N ended it).
@@ -31,14 +38,16 @@ public struct ProcessOutput: Sendable {
 }
 
 /// Runs `executable` (a path, or a name looked up in `PATH`) to its end with `arguments`,
-/// `environment` added to this process's, and `input` on its standard input. It is awaited
-/// without holding a thread, which the suites running beside it need.
+/// `environment` added to this process's, `input` on its standard input, in `directory` (this
+/// process's by default). It is awaited without holding a thread, which the suites running
+/// beside it need.
 public func runProcess(
-    _ executable: String, _ arguments: [String] = [], environment: [String: String] = [:], input: String? = nil
+    _ executable: String, _ arguments: [String] = [], environment: [String: String] = [:], input: String? = nil,
+    in directory: String? = nil
 ) async throws -> ProcessOutput {
     let result = try await Subprocess.run(
         executable.contains("/") ? .path(FilePath(executable)) : .name(executable), arguments: Arguments(arguments),
-        environment: overlay(environment), input: .string(input ?? ""),
+        environment: overlay(environment), workingDirectory: directory.map { FilePath($0) }, input: .string(input ?? ""),
         output: .string(limit: 64 << 20), error: .string(limit: 16 << 20))
     return ProcessOutput(
         status: result.terminationStatus.code, standardOutput: result.standardOutput,
@@ -146,8 +155,14 @@ extension TerminationStatus {
 }
 
 /// This process's environment with `variables` set.
+/// This process's environment with `variables` over it. `HERMES_HOME` is an empty directory of
+/// its own unless `variables` names one, so no child reads the `~/.hermes` of whoever runs the
+/// tests (its `config.yaml`, `.env`, memories).
 private func overlay(_ variables: [String: String]) -> Environment {
     var overrides: [Environment.Key: String?] = [:]
+    if variables["HERMES_HOME"] == nil, let key = Environment.Key(rawValue: "HERMES_HOME") {
+        overrides[key] = isolatedHome
+    }
     for (name, value) in variables {
         if let key = Environment.Key(rawValue: name) { overrides[key] = value }
     }

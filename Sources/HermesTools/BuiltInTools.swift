@@ -2,8 +2,8 @@ import HermesCore
 
 extension ToolRegistry {
     /// The built-in tools in their toolsets: `terminal`; `file` (read_file, write_file, patch,
-    /// search_files); `web` (web_search, web_extract); `todo`. Same names and toolsets as the
-    /// Python project.
+    /// search_files); `web` (web_search, web_extract); `todo`; `memory`. Same names and toolsets as
+    /// the Python project.
     public static func builtIn(extra: [Entry] = []) -> ToolRegistry {
         ToolRegistry(builtInEntries + extra)
     }
@@ -18,5 +18,6 @@ extension ToolRegistry {
         Entry(toolset: "web", spec: WebSearchTool.spec) { WebSearchTool() },
         Entry(toolset: "web", spec: WebExtractTool.spec) { WebExtractTool() },
         Entry(toolset: "todo", spec: TodoTool.spec) { TodoTool() },
+        Entry(toolset: "memory", spec: MemoryTool.spec) { MemoryTool() },
     ]
 }

@@ -29,13 +29,16 @@ public struct ToolContext: Sendable {
     /// How long a terminal command may run when the call gives no `timeout` (`terminal.timeout`,
     /// Python's 180 s).
     public var terminalTimeout: Duration = .seconds(180)
+    /// The session's `MEMORY.md` and `USER.md`; nil when memory is disabled (both targets off),
+    /// and then the `memory` tool answers that it is not available, as Python's does.
+    public var memory: MemoryStore?
 
     /// Makes a context.
     public init(
         sessionID: SessionID, workingDirectory: String, todos: TodoStore = TodoStore(),
         web: WebConfiguration = WebConfiguration(), httpClient: HTTPClient = .shared, clock: any HermesClock = ContinuousClock(),
         approvals: Approvals = Approvals(approver: .nobody), pathGuard: PathGuard = .forEnvironment(),
-        redactor: Redactor = Redactor()
+        redactor: Redactor = Redactor(), memory: MemoryStore? = nil
     ) {
         self.sessionID = sessionID
         self.workingDirectory = workingDirectory
@@ -46,6 +49,7 @@ public struct ToolContext: Sendable {
         self.approvals = approvals
         self.pathGuard = pathGuard
         self.redactor = redactor
+        self.memory = memory
     }
 
     /// `path` made absolute, when the file tools may read it; else a refusal naming it.

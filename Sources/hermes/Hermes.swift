@@ -17,7 +17,7 @@ struct Hermes: AsyncParsableCommand {
             exported.
             """,
         version: HermesVersion.current,
-        subcommands: [ChatCommand.self, GatewayCommand.self, ConfigCommand.self, SessionsCommand.self, PairingCommand.self]
+        subcommands: [ChatCommand.self, GatewayCommand.self, ConfigCommand.self, ProfileCommand.self, SessionsCommand.self, PairingCommand.self]
     )
 
     /// Logs go through the secret redactor before anything else runs.

@@ -76,7 +76,7 @@ struct CompressionRunTests {
             llm:
               first_token: 10ms
               reply_tokens: {min: 5, max: 5}
-              summary_requests: {first_token: 100ms, reply_tokens: {min: 20, max: 20}}
+              summary_requests: {first_token: 2s, reply_tokens: {min: 20, max: 20}}
             compression: {context_length: 4000}
             workload:
               model: open
@@ -89,8 +89,10 @@ struct CompressionRunTests {
         let report = try await ScenarioRunner.run(scenario, options: RunOptions(outputDirectory: out)).report
         #expect(report.counts.completed == 8 && report.counts.compressions == ["summarized": 4], "\(report.counts)")
         #expect(report.latency["compression"]?.count == 4)
-        #expect(try #require(report.latency["compression"]?.p50) >= 0.1)
+        #expect(try #require(report.latency["compression"]?.p50) >= 2)
         #expect(report.latency["turn.prefilled"]?.count == 4 && report.latency["turn.fresh"]?.count == 4)
-        #expect(try #require(report.latency["overhead"]?.max) < 0.1, "the summary call is not counted as overhead")
+        // Counted as overhead, the 2 s summary would put it past 2 s; the bound leaves a busy machine
+        // a whole second of scheduling delay, so only a miscount fails it.
+        #expect(try #require(report.latency["overhead"]?.max) < 1, "the summary call is not counted as overhead")
     }
 }

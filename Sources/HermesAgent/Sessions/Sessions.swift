@@ -75,22 +75,28 @@ public final class Sessions: Sendable {
         }
     }
 
-    /// The cached agent, or one rebuilt from the store (the session is recorded if it is new).
-    /// A request that brings its own history gets an agent built from that history, so that
-    /// everything derived from it (the task list) follows the caller's conversation.
+    /// The cached agent, or one rebuilt from the store (the session is recorded if it is new,
+    /// with the system prompt its agent was built with; a recorded session whose prompt is
+    /// still unknown, as a Python gateway leaves a row it created before the first turn, gets
+    /// it then). A request that brings its own history gets an agent built from that history,
+    /// so that everything derived from it (the task list) follows the caller's conversation.
     private func agent(for request: TurnRequest) async throws -> Agent {
         let id = request.session.id
         let cached = agents.agent(for: id)
         if request.history == nil, let cached { return cached }
         var history = request.history ?? []
+        var session = request.session
+        var recorded: SessionRecord?
         if cached == nil, let store {
-            if try await store.session(id) == nil {
-                try await store.createSession(request.session)
-            } else if request.history == nil {
-                history = try await store.history(of: id)
-            }
+            recorded = try await store.session(id)
+            if recorded != nil, request.history == nil { history = try await store.history(of: id) }
         }
-        let agent = try makeAgent(request.session, history)
+        session.systemPrompt = recorded?.systemPrompt
+        let agent = try await makeAgent(session, history)
+        if cached == nil, let store, recorded?.systemPrompt == nil {
+            session.systemPrompt = agent.configuration.systemPrompt
+            try await store.createSession(session)
+        }
         agents.insert(agent, for: id)
         return agent
     }

@@ -24,5 +24,7 @@ public struct TurnRequest: Sendable {
 }
 
 /// Builds the agent of a session from its history (a new session, or one evicted from the
-/// cache); `session.source` names the platform, which decides the agent's tools.
-public typealias AgentFactory = @Sendable (_ session: NewSession, _ history: [Message]) throws(AgentError) -> Agent
+/// cache); `session.source` names the platform, which decides the agent's tools, and
+/// `session.systemPrompt` is the prompt stored with the session, if any, for the factory to
+/// reuse (a resumed session keeps its prompt word for word) or to build anew.
+public typealias AgentFactory = @Sendable (_ session: NewSession, _ history: [Message]) async throws(AgentError) -> Agent

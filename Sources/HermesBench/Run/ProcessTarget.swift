@@ -38,6 +38,10 @@ final class ProcessTarget: BenchTarget {
         environment["HERMES_WEB_API_KEY"] = web.apiKey
         // The measured process must allocate as it would in production, whatever the harness uses.
         environment["MALLOC_CONF"] = nil
+        // An empty home of the run's own: the user's ~/.hermes (its config.yaml, .env, memories)
+        // must not change what is measured.
+        environment["HERMES_HOME"] = scratch + "/home"
+        try? FileManager.default.createDirectory(atPath: scratch + "/home", withIntermediateDirectories: true)
         self.environment = environment
         self.scratch = scratch
         self.recorder = recorder

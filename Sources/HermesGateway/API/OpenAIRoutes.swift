@@ -56,9 +56,7 @@ struct OpenAIRoutes: Sendable {
             parsing: data, maxMessages: configuration.maxMessages, maxCharacters: configuration.maxRequestCharacters)
         let (session, continued) = try sessionID(for: request, body: body)
         let turnRequest = TurnRequest(
-            session: NewSession(
-                id: session, source: "api_server", model: body.model ?? configuration.advertisedModel,
-                systemPrompt: body.instructions),
+            session: NewSession(id: session, source: "api_server", model: body.model ?? configuration.advertisedModel),
             text: body.input, history: continued ? nil : body.history, instructions: body.instructions)
         let turn: AdmittedTurn
         do {

@@ -1,0 +1,92 @@
+/// A JSON value written as Python's `json.dumps(value, ensure_ascii=False)` writes it: object keys
+/// in insertion order, `", "` and `": "` between items, non-ASCII characters as they are. The
+/// memory tool's results are compared as strings with Python's, key order included, which
+/// `JSONValue` (keys sorted, compact) cannot give.
+enum PythonJSON: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case string(String)
+    case array([PythonJSON])
+    /// Members in the order they are written.
+    case object([Member])
+
+    /// One member of an object.
+    struct Member: Sendable, Equatable {
+        var key: String
+        var value: PythonJSON
+    }
+
+    /// An object of `members`, in their order.
+    static func object(_ members: KeyValuePairs<String, PythonJSON>) -> PythonJSON {
+        .object(members.map { Member(key: $0.key, value: $0.value) })
+    }
+
+    /// A list of strings.
+    static func strings(_ values: [String]) -> PythonJSON { .array(values.map(PythonJSON.string)) }
+
+    /// Python's `tool_error(message, success=False)`: `{"error": ..., "success": false}`.
+    static func toolError(_ message: String) -> PythonJSON {
+        .object(["error": .string(message), "success": .bool(false)])
+    }
+
+    /// The JSON text.
+    var text: String {
+        var out = ""
+        write(to: &out)
+        return out
+    }
+
+    private func write(to out: inout String) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let value): out += value ? "true" : "false"
+        case .int(let value): out += String(value)
+        case .string(let value): Self.quote(value, into: &out)
+        case .array(let elements):
+            out += "["
+            for (index, element) in elements.enumerated() {
+                if index > 0 { out += ", " }
+                element.write(to: &out)
+            }
+            out += "]"
+        case .object(let members):
+            out += "{"
+            for (index, member) in members.enumerated() {
+                if index > 0 { out += ", " }
+                Self.quote(member.key, into: &out)
+                out += ": "
+                member.value.write(to: &out)
+            }
+            out += "}"
+        }
+    }
+
+    /// Python's `encode_basestring`: the two-character escapes it knows, `\u00XX` (lower-case hex)
+    /// for the other control characters, everything else as it is.
+    private static func quote(_ text: String, into out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+}
+
+extension PythonJSON: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral {
+    init(stringLiteral value: String) { self = .string(value) }
+    init(booleanLiteral value: Bool) { self = .bool(value) }
+    init(integerLiteral value: Int) { self = .int(value) }
+}

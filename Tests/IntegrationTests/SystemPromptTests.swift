@@ -1,0 +1,125 @@
+import AsyncHTTPClient
+import Foundation
+import HermesCore
+import HermesSimulators
+import HermesTesting
+import NIOCore
+import NIOHTTP1
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A Python user's `~/.hermes` (Fixtures/hermes-home: config.yaml with a custom endpoint, .env,
+/// SOUL.md, two memory entries and a user-profile entry, a skill) and project (Fixtures/project,
+/// with a `.hermes.md`), run by our binaries against the LLM simulator: the system prompt the
+/// simulator receives is the one Python's own builder makes for them
+/// (Fixtures/python-system-prompts.json, written by `scripts/peer/prompt-text`), but for the
+/// machine's lines (host, paths, date).
+@Suite("the system prompt, as Python builds it")
+struct SystemPromptTests {
+    struct Case: Decodable {
+        var platform: String
+        var model: String
+        var toolsets: [String]
+        var prompt: String
+    }
+
+    struct Fixture: Decodable {
+        var cases: [Case]
+    }
+
+    /// A copy of the fixture home and project in a new directory: (`HOME`, `HERMES_HOME`, the project).
+    private func workspace() throws -> (home: String, hermesHome: String, project: String) {
+        let root = NSTemporaryDirectory() + "hermes-prompt-\(UUID().uuidString)"
+        let fixtures = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil)).path
+        try FileManager.default.createDirectory(atPath: root + "/home", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: fixtures + "/hermes-home", toPath: root + "/home/.hermes")
+        try FileManager.default.copyItem(atPath: fixtures + "/project", toPath: root + "/project")
+        #expect(FileManager.default.fileExists(atPath: root + "/home/.hermes/.env"), "the fixture's hidden files are copied")
+        return (root + "/home", root + "/home/.hermes", root + "/project")
+    }
+
+    private func cases() throws -> [Case] {
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/python-system-prompts", withExtension: "json"))
+        return try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url)).cases
+    }
+
+    /// Python's prompt for `platform`, `model` and `toolsets`, with this machine's lines in it.
+    private func expected(
+        _ platform: String, model: String, toolsets: [String] = ["terminal", "file", "web", "todo", "memory"],
+        home: String, hermesHome: String, project: String
+    ) throws -> String {
+        let found = try #require(try cases().first { $0.platform == platform && $0.model == model && $0.toolsets == toolsets })
+        var system = utsname()
+        uname(&system)
+        let release = withUnsafeBytes(of: system.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        return found.prompt.replacing("{HERMES_HOME}", with: hermesHome).replacing("{CWD}", with: project)
+            .replacing("{HOME}", with: home).replacing("{HOST}", with: "Linux (\(release))")
+    }
+
+    /// `prompt` with its date line written as the fixture writes it.
+    private func dated(_ prompt: String?) -> String {
+        (prompt ?? "(no system prompt)").split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.hasPrefix("Conversation started: ") ? "{DATE}" : String($0) }.joined(separator: "\n")
+    }
+
+    /// The system message of each request the simulator received, in order.
+    private func systemPrompts(_ simulator: LLMSimulator) throws -> [String?] {
+        let requests = try JSONValue(parsing: simulator.recentRequests())
+        return (requests.arrayValue ?? []).map { $0["messages"]?.arrayValue?.first?["content"]?.stringValue }
+    }
+
+    @Test("hermes chat in the project sends Python's cli prompt; continued with --session, the stored prompt word for word")
+    func chat() async throws {
+        let (home, hermesHome, project) = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: (home as NSString).deletingLastPathComponent) }
+        let simulator = LLMSimulator(config: LLMSimulatorConfig())
+        let prompts = try await simulator.withServer { llm in
+            let environment = ["HOME": home, "HERMES_HOME": hermesHome, "FIXTURE_LLM_URL": llm]
+            let first = try await runProcess(Executables.hermes, ["chat", "hello"], environment: environment, in: project)
+            #expect(first.status == 0, "\(first.standardError)")
+            let session = try #require(
+                first.standardError.split(separator: "\n").first { $0.hasPrefix("session ") }?.split(separator: " ").dropFirst().first)
+            // What the prompt is made of changes; a continued session keeps the prompt it was given.
+            try "You are someone else now.\n".write(toFile: hermesHome + "/SOUL.md", atomically: true, encoding: .utf8)
+            let second = try await runProcess(
+                Executables.hermes, ["chat", "--session", String(session), "again"], environment: environment, in: project)
+            #expect(second.status == 0, "\(second.standardError)")
+            return try systemPrompts(simulator)
+        }
+        #expect(prompts.count == 2)
+        let python = try expected("cli", model: "fixture-model", home: home, hermesHome: hermesHome, project: project)
+        #expect(dated(prompts.first ?? nil) == python)
+        #expect(prompts.last == prompts.first, "the stored prompt, date included, not one rebuilt from the new SOUL.md")
+    }
+
+    @Test("hermes gateway sends Python's api_server prompt for its working directory")
+    func gateway() async throws {
+        let (home, hermesHome, project) = try workspace()
+        defer { try? FileManager.default.removeItem(atPath: (home as NSString).deletingLastPathComponent) }
+        let simulator = LLMSimulator(config: LLMSimulatorConfig())
+        let key = TestKeys.apiServer
+        let prompts = try await simulator.withServer { llm in
+            let (_, status, errors) = try await withChildProcess(
+                Executables.hermes, ["gateway", "--port", "0"],
+                environment: [
+                    "HOME": home, "HERMES_HOME": hermesHome, "FIXTURE_LLM_URL": llm, "API_SERVER_KEY": key, "MESSAGING_CWD": project,
+                ]
+            ) { gateway in
+                var chat = HTTPClientRequest(url: try await gateway.listeningURL() + "/v1/chat/completions")
+                chat.method = .POST
+                chat.headers.add(name: "Authorization", value: "Bearer \(key)")
+                chat.body = .bytes(ByteBuffer(string: #"{"messages":[{"role":"user","content":"hello"}]}"#))
+                let answer = try await HTTPClient.shared.execute(chat, timeout: .seconds(60))
+                _ = try await answer.body.collect(upTo: 1 << 20)
+                #expect(answer.status == .ok)
+            }
+            #expect(status == 0, "\(errors)")
+            return try systemPrompts(simulator)
+        }
+        let python = try expected("api_server", model: "fixture-model", home: home, hermesHome: hermesHome, project: project)
+        #expect(dated(prompts.first ?? nil) == python)
+    }
+}
