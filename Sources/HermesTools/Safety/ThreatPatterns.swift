@@ -57,10 +57,10 @@ enum ThreatPatterns {
 
     /// `INVISIBLE_CHARS`: zero-width and bidirectional-control characters.
     static let invisibleCharacters: Set<Unicode.Scalar> = [
-        "\u{200B}", "\u{200C}", "\u{200D}", "\u{202A}", "\u{202B}", "\u{202C}", "\u{202D}", "\u{202E}", "\u{2060}", "\u{2062}", "\u{2063}",
-        "\u{2064}", "\u{2066}", "\u{2067}", "\u{2068}", "\u{2069}", "\u{FEFF}",
+        "\u{200B}", "\u{200C}", "\u{200D}", "\u{202A}", "\u{202B}", "\u{202C}", "\u{202D}", "\u{202E}", "\u{2060}",
+        "\u{2062}", "\u{2063}", "\u{2064}", "\u{2066}", "\u{2067}", "\u{2068}", "\u{2069}", "\u{FEFF}",
     ]
 
     /// `MAX_SCAN_CHARS`: only this many characters (code points) from the start are scanned.
-    static let maxScanCharacters = 65536
+    static let maxScanCharacters = 65_536
 }
