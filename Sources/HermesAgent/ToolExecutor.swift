@@ -112,7 +112,7 @@ public struct ToolExecutor: Sendable {
         } catch {
             throw ToolError(.invalidArguments, "\(call.name): the arguments are not valid JSON (\(error.message))")
         }
-        try ArgumentValidator.validate(arguments, against: tool.spec.parameters, tool: call.name)
-        return try await tool.run(arguments, context: context)
+        let valid = try ArgumentValidator.validated(arguments, against: tool.spec.parameters, tool: call.name)
+        return try await tool.run(valid, context: context)
     }
 }

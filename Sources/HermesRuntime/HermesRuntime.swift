@@ -17,8 +17,8 @@ import NIOPosix
 /// in-process targets and the tests all start their runtime here, so what the benchmark
 /// measures is what ships.
 ///
-/// Stop it with `shutdown()` (or use `withRuntime`), which closes the store, committing what is
-/// queued, and the HTTP pools.
+/// Stop it with `shutdown()` (or use `withRuntime`), which kills the background processes still
+/// running, closes the store, committing what is queued, and the HTTP pools.
 public struct HermesRuntime: Sendable {
     /// The settings it was assembled from.
     public let settings: RuntimeSettings
@@ -38,6 +38,9 @@ public struct HermesRuntime: Sendable {
     public let sessions: Sessions
     /// The dangerous commands of chat sessions waiting for `/approve` or `/deny`.
     public let approvals: ChatApprovals
+    /// The background processes `terminal(background=true)` starts, shared by every session
+    /// (each sees only its own) and killed by `shutdown()`.
+    public let processes: ProcessRegistry
     /// The clock of every timer: queues, edit rate limits, cache lifetimes, summary timeouts.
     public let clock: any HermesClock
     /// Where the parts log.
@@ -83,14 +86,16 @@ public struct HermesRuntime: Sendable {
             capacity: settings.gateway.agentCacheSize, idleTTL: settings.gateway.agentIdleTTL, metrics: metrics, clock: clock)
         let approvals = ChatApprovals(timeout: settings.approvalTimeout, clock: clock)
         let allowlist = try commandAllowlist(settings.commandAllowlistFile, logger: logger)
+        let processes = ProcessRegistry(clock: clock)
         let sessions = Sessions(
             store: store, agents: agents, metrics: metrics, logger: logger,
             makeAgent: agentFactory(
                 settings, model: model, tools: tools, compressor: compressor, clients: clients, clock: clock, logger: logger,
-                approver: approver, approvals: approvals, allowlist: allowlist))
+                approver: approver, approvals: approvals, allowlist: allowlist, processes: processes))
         return HermesRuntime(
             settings: settings, metrics: metrics, clients: clients, model: model, tools: tools, store: store,
-            compressor: compressor, sessions: sessions, approvals: approvals, clock: clock, logger: logger)
+            compressor: compressor, sessions: sessions, approvals: approvals, processes: processes, clock: clock,
+            logger: logger)
     }
 
     /// Agents share the model, the tools and the compressor; each has its own context, and the
@@ -98,7 +103,7 @@ public struct HermesRuntime: Sendable {
     private static func agentFactory(
         _ settings: RuntimeSettings, model: any ChatModel, tools: ToolRegistry, compressor: ContextCompressor?,
         clients: HTTPClients, clock: any HermesClock, logger: Logger, approver: Approver, approvals: ChatApprovals,
-        allowlist: CommandAllowlist
+        allowlist: CommandAllowlist, processes: ProcessRegistry
     ) -> AgentFactory {
         var configured = AgentConfiguration(
             systemPrompt: AgentConfiguration.defaultSystemPrompt, model: settings.model.name, toolsets: [],
@@ -134,6 +139,9 @@ public struct HermesRuntime: Sendable {
                 redactor: settings.redactor)
             context.terminalTimeout = settings.terminalTimeout
             context.memory = memory
+            context.processes = processes
+            // The API server answers one request and cannot speak later; the other platforms can.
+            context.asyncDelivery = session.source != "api_server"
             return try Agent(
                 model: model, tools: tools, context: context, configuration: configuration, history: history,
                 compressor: compressor, logger: logger, clock: clock)
@@ -214,8 +222,10 @@ public struct HermesRuntime: Sendable {
         return store
     }
 
-    /// Closes the store (committing what is queued) and the HTTP pools.
+    /// Kills the background processes still running, closes the store (committing what is
+    /// queued) and the HTTP pools.
     public func shutdown() async {
+        await processes.shutdown()
         await store?.close()
         await clients.shutdown()
     }

@@ -1,7 +1,7 @@
 import HermesCore
 
 extension ToolRegistry {
-    /// The built-in tools in their toolsets: `terminal`; `file` (read_file, write_file, patch,
+    /// The built-in tools in their toolsets: `terminal` (terminal, process); `file` (read_file, write_file, patch,
     /// search_files); `web` (web_search, web_extract); `todo`; `memory`. Same names and toolsets as
     /// the Python project.
     public static func builtIn(extra: [Entry] = []) -> ToolRegistry {
@@ -11,6 +11,7 @@ extension ToolRegistry {
     /// The entries of the built-in tools.
     public static let builtInEntries: [Entry] = [
         Entry(toolset: "terminal", spec: TerminalTool.spec) { TerminalTool() },
+        Entry(toolset: "terminal", spec: ProcessTool.spec) { ProcessTool() },
         Entry(toolset: "file", spec: ReadFileTool.spec) { ReadFileTool() },
         Entry(toolset: "file", spec: WriteFileTool.spec) { WriteFileTool() },
         Entry(toolset: "file", spec: PatchTool.spec) { PatchTool() },

@@ -10,8 +10,11 @@ import HermesCore
 public struct ToolContext: Sendable {
     /// The session the call belongs to.
     public var sessionID: SessionID
-    /// Relative paths resolve against it; the terminal starts in it.
-    public var workingDirectory: String
+    /// The session's shell: where its last command left off, and what it exported.
+    public let shell: ShellSession
+    /// Relative paths resolve against it, and terminal commands run in it: the session's
+    /// directory at first, then wherever the last command's `cd` left the shell, as in Python.
+    public var workingDirectory: String { shell.directory }
     /// The session's task list.
     public var todos: TodoStore
     /// Where `web_search` and `web_extract` send their requests.
@@ -29,6 +32,14 @@ public struct ToolContext: Sendable {
     /// How long a terminal command may run when the call gives no `timeout` (`terminal.timeout`,
     /// Python's 180 s).
     public var terminalTimeout: Duration = .seconds(180)
+    /// The background processes `terminal(background=true)` starts and the `process` tool
+    /// manages: the runtime's one registry, which it shuts down when it stops. By default each
+    /// context has its own, whose processes are killed when it is released.
+    public var processes = ProcessRegistry()
+    /// Whether the session can hear about a background process after its turn ended (Python's
+    /// `async_delivery_supported`): false on the API server, whose adapter cannot, and then
+    /// `notify_on_complete` and `watch_patterns` are refused with Python's note.
+    public var asyncDelivery = true
     /// The session's `MEMORY.md` and `USER.md`; nil when memory is disabled (both targets off),
     /// and then the `memory` tool answers that it is not available, as Python's does.
     public var memory: MemoryStore?
@@ -41,7 +52,7 @@ public struct ToolContext: Sendable {
         redactor: Redactor = Redactor(), memory: MemoryStore? = nil
     ) {
         self.sessionID = sessionID
-        self.workingDirectory = workingDirectory
+        self.shell = ShellSession(directory: workingDirectory)
         self.todos = todos
         self.web = web
         self.httpClient = httpClient

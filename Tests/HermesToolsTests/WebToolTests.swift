@@ -21,8 +21,13 @@ struct WebToolTests {
             #expect(results.count == 3)
             #expect(results[0]["title"] == "Result 1 for swift nio")
             #expect(results[0]["description"]?.stringValue?.contains("swift nio") == true)
+            #expect(results.map { $0["position"] } == [1, 2, 3])
+            #expect(output["success"] == true)
+            // A limit past Python's bounds is clamped, not refused: Tavily's twenty at most come back.
+            let many = try JSONValue(parsing: try await tool.run(["query": "swift", "limit": 500], context: context(baseURL)))
+            #expect(many["data"]?["web"]?.arrayValue?.count == 20)
         }
-        #expect(simulator.stats().searches == 1)
+        #expect(simulator.stats().searches == 2)
     }
 
     @Test("web_extract keeps head and tail of long pages and reports failed URLs")
@@ -38,6 +43,12 @@ struct WebToolTests {
             #expect(page.contains("characters omitted"))
             #expect(page.count < 2100)
             #expect(output["failed"]?.arrayValue?.count == 1)
+            // Past five URLs the rest are dropped, and a budget under 2000 is raised to it, as in Python.
+            let urls: JSONValue = .array((1...7).map { .string("https://example.com/\($0)") })
+            let capped = try JSONValue(parsing: try await tool.run(["urls": urls, "char_limit": 10], context: context(baseURL)))
+            let pages = try #require(capped["results"]?.arrayValue)
+            #expect(pages.compactMap { $0["url"]?.stringValue } == (1...5).map { "https://example.com/\($0)" })
+            #expect(pages[0]["content"]?.stringValue.map { $0.count > 2000 && $0.count < 2100 } == true)
         }
     }
 

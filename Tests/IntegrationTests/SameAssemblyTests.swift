@@ -55,7 +55,7 @@ struct SameAssemblyTests {
         #expect(inProcess.families == shipped.families)
         #expect(inProcess.families.isSuperset(of: ["hermes_turn_duration_seconds", "hermes_tool_duration_seconds", "hermes_llm_requests_total"]))
         #expect(inProcess.tools == shipped.tools, "the model was offered other tools")
-        #expect(inProcess.tools.arrayValue?.count == 9, "every built-in tool: \(inProcess.tools)")
+        #expect(inProcess.tools.arrayValue?.count == 10, "every built-in tool: \(inProcess.tools)")
         // Each builds Python's prompt for its own home and directory, then adds the ephemeral one.
         for prompt in [inProcess.systemPrompt, shipped.systemPrompt] {
             #expect(prompt?.hasSuffix("\n\nYou are the assembly check.") == true, "\(prompt ?? "none")")

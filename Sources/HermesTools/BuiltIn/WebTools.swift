@@ -42,14 +42,19 @@ enum WebAPI {
 struct WebSearchTool: Tool {
     static let spec = ToolSpec(
         name: "web_search",
-        description: "Search the web for information. Returns up to 5 results by default with titles, URLs, and descriptions.",
+        description:
+            "Search the web for information. Returns up to 5 results by default with titles, URLs, and descriptions. The query is passed through to the configured backend, so operators such as site:domain, filetype:pdf, intitle:word, -term, and \"exact phrase\" may work when the backend supports them.",
         parameters: [
             "type": "object",
             "properties": [
-                "query": ["type": "string", "description": "The search query to look up on the web."],
+                "query": [
+                    "type": "string",
+                    "description":
+                        "The search query to look up on the web. You may include backend-supported operators such as site:example.com, filetype:pdf, intitle:word, -term, or \"exact phrase\".",
+                ],
                 "limit": [
-                    "type": "integer", "description": "Maximum number of results (default 5)", "minimum": 1,
-                    "maximum": 100,
+                    "type": "integer", "description": "Maximum number of results to return. Defaults to 5.", "default": 5,
+                    "minimum": 1, "maximum": 100,
                 ],
             ],
             "required": ["query"],
@@ -60,18 +65,20 @@ struct WebSearchTool: Tool {
     var isParallelSafe: Bool { true }
 
     func run(_ arguments: JSONValue, context: ToolContext) async throws -> String {
-        let limit = arguments["limit"]?.intValue ?? 5
+        // Clamped, not refused, as Python's web_search_tool clamps it (ArgumentValidator.clampedBounds).
+        let limit = min(max(arguments["limit"]?.intValue ?? 5, 1), 100)
         let response = try await WebAPI.post(
             "search",
-            body: ["query": arguments["query"] ?? "", "max_results": .int(limit), "search_depth": "basic"],
+            // Tavily returns at most 20; Python's Tavily provider asks for no more.
+            body: ["query": arguments["query"] ?? "", "max_results": .int(min(limit, 20)), "search_depth": "basic"],
             context: context, tool: "web_search")
-        let results: [JSONValue] = (response["results"]?.arrayValue ?? []).prefix(limit).map { result in
+        let results: [JSONValue] = (response["results"]?.arrayValue ?? []).prefix(limit).enumerated().map { index, result in
             [
                 "title": result["title"] ?? "", "url": result["url"] ?? "",
-                "description": result["content"] ?? "",
+                "description": result["content"] ?? "", "position": .int(index + 1),
             ]
         }
-        return JSONValue.object(["data": ["web": .array(results)]]).jsonText
+        return JSONValue.object(["success": true, "data": ["web": .array(results)]]).jsonText
     }
 }
 
@@ -80,27 +87,39 @@ struct WebSearchTool: Tool {
 struct WebExtractTool: Tool {
     static let spec = ToolSpec(
         name: "web_extract",
-        description: "Extract content from web page URLs (at most 5). Pages over the character budget keep their head and tail.",
+        description:
+            "Extract content from web page URLs. Returns clean page content in markdown/text (no LLM summarization — fast). Also works with PDF URLs (arxiv papers, documents) — pass the PDF link directly. Pages within the char budget (default 15000) return whole; larger pages return a head+tail window with a footer telling you the full text's saved file path and the read_file call to page through the omitted middle. Inline images appear as [IMAGE: alt] placeholders; real image URLs are kept as links. If a URL fails or times out, use the browser tool instead.",
         parameters: [
             "type": "object",
             "properties": [
                 "urls": [
-                    "type": "array", "items": ["type": "string"], "maxItems": 5,
-                    "description": "URLs to extract content from (max 5)",
+                    "type": "array", "items": ["type": "string"],
+                    "description": "List of URLs to extract content from (max 5 URLs per call)", "maxItems": 5,
                 ],
-                "char_limit": ["type": "integer", "minimum": 2000, "description": "Per-page character budget (default 15000)"],
+                "char_limit": [
+                    "type": "integer",
+                    "description":
+                        "Optional per-page character budget sent back (default 15000). Pages larger than this are head+tail truncated with the full text stored to disk. Raise it when you need more of a long page inline.",
+                    "minimum": 2000,
+                ],
             ],
             "required": ["urls"],
         ]
     )
 
+    /// The largest per-page budget; a larger `char_limit` is cut to it, as Python cuts it.
+    static let maxCharLimit = 500_000
+    /// The most URLs one call fetches; the rest are dropped, as Python's handler drops them.
+    static let maxURLs = 5
+
     var spec: ToolSpec { Self.spec }
     var isParallelSafe: Bool { true }
 
     func run(_ arguments: JSONValue, context: ToolContext) async throws -> String {
-        let budget = arguments["char_limit"]?.intValue ?? 15_000
-        let response = try await WebAPI.post(
-            "extract", body: ["urls": arguments["urls"] ?? []], context: context, tool: "web_extract")
+        // Clamped, not refused, as Python clamps them (ArgumentValidator.clampedBounds).
+        let budget = max(2000, min(arguments["char_limit"]?.intValue ?? 15_000, Self.maxCharLimit))
+        let urls = Array((arguments["urls"]?.arrayValue ?? []).prefix(Self.maxURLs))
+        let response = try await WebAPI.post("extract", body: ["urls": .array(urls)], context: context, tool: "web_extract")
         let pages: [JSONValue] = (response["results"]?.arrayValue ?? []).map { page in
             let content = page["raw_content"]?.stringValue ?? page["content"]?.stringValue ?? ""
             return ["url": page["url"] ?? "", "content": .string(Self.window(content, budget: budget))]
