@@ -47,6 +47,7 @@ public struct OpenAIClient: ChatModel {
     private let httpClient: HTTPClient
     private let logger: Logger
     private let endpoint: String
+    private let encodedTools = EncodedTools()
 
     /// Makes a client. `httpClient` defaults to the process-wide pool `HTTPClient.hermes`.
     public init(configuration: Configuration, httpClient: HTTPClient = .hermes, logger: Logger? = nil) {
@@ -98,18 +99,30 @@ public struct OpenAIClient: ChatModel {
         }
     }
 
+    /// The request as JSON: the envelope and messages by `JSONEncoder`, the tools spliced in
+    /// from `encodedTools` as the last member.
     private func encodeBody(_ request: ChatRequest) throws -> ByteBuffer {
         let wire = WireRequest(
             model: request.model ?? configuration.model,
             messages: request.messages,
-            tools: request.tools.isEmpty ? nil : request.tools,
+            tools: nil,
             stream: request.stream,
             streamOptions: request.stream ? .init() : nil,
             maxTokens: request.maxTokens,
             temperature: request.temperature
         )
         do {
-            return ByteBuffer(data: try JSONEncoder().encode(wire))
+            let envelope = try JSONEncoder().encode(wire)
+            guard !request.tools.isEmpty else { return ByteBuffer(data: envelope) }
+            let tools = try encodedTools.json(for: request.tools)
+            var body = ByteBuffer()
+            body.reserveCapacity(envelope.count + tools.count + 10)
+            // The envelope is an object with members (model, messages), so it ends in `}`.
+            body.writeData(envelope.dropLast())
+            body.writeStaticString(#","tools":"#)
+            body.writeBytes(tools)
+            body.writeStaticString("}")
+            return body
         } catch {
             throw LLMError(.configuration, "could not encode the request: \(error)", cause: error)
         }

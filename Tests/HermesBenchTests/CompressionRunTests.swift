@@ -76,7 +76,7 @@ struct CompressionRunTests {
             llm:
               first_token: 10ms
               reply_tokens: {min: 5, max: 5}
-              summary_requests: {first_token: 2s, reply_tokens: {min: 20, max: 20}}
+              summary_requests: {first_token: 4s, reply_tokens: {min: 20, max: 20}}
             compression: {context_length: 4000}
             workload:
               model: open
@@ -89,10 +89,12 @@ struct CompressionRunTests {
         let report = try await ScenarioRunner.run(scenario, options: RunOptions(outputDirectory: out)).report
         #expect(report.counts.completed == 8 && report.counts.compressions == ["summarized": 4], "\(report.counts)")
         #expect(report.latency["compression"]?.count == 4)
-        #expect(try #require(report.latency["compression"]?.p50) >= 2)
+        let summaries = try #require(report.latency["compression"])
+        #expect(summaries.p50 >= 4)
         #expect(report.latency["turn.prefilled"]?.count == 4 && report.latency["turn.fresh"]?.count == 4)
-        // Counted as overhead, the 2 s summary would put it past 2 s; the bound leaves a busy machine
-        // a whole second of scheduling delay, so only a miscount fails it.
-        #expect(try #require(report.latency["overhead"]?.max) < 1, "the summary call is not counted as overhead")
+        // Counted as overhead, each prefilled turn's overhead would hold its whole summary call:
+        // no bound in seconds, only that no overhead reaches the shortest summary (4 s of sleep),
+        // which takes a miscount, not a busy machine.
+        #expect(try #require(report.latency["overhead"]?.max) < summaries.min, "the summary call is not counted as overhead")
     }
 }
