@@ -74,6 +74,8 @@ public actor Agent {
         }
         running = true
         defer { running = false }
+        // Python allows a few failed memory consolidations per turn, counted afresh each turn.
+        await context.memory?.resetConsolidationFailures()
 
         let started = ContinuousClock.now
         var base = history

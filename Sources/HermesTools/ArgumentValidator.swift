@@ -24,6 +24,14 @@ public enum ArgumentValidator {
         "web_extract": ["char_limit", "urls"],
     ]
 
+    /// The required arguments, by tool, that Python's handlers default when the call leaves them
+    /// out (`memory_tool`'s `target="memory"`, `_handle_patch`'s `args.get("mode", "replace")`):
+    /// a call without one runs as Python's would rather than being refused as incomplete.
+    public static let pythonDefaults: [String: [String: JSONValue]] = [
+        "memory": ["target": "memory"],
+        "patch": ["mode": "replace"],
+    ]
+
     /// Throws `ToolError.invalidArguments` naming the first problem found in `value` as written
     /// (no coercion: a `"2"` for an integer is refused).
     public static func validate(_ value: JSONValue, against schema: JSONValue, tool: String) throws(ToolError) {
@@ -32,13 +40,19 @@ public enum ArgumentValidator {
         }
     }
 
-    /// The arguments the tool should run with: `value` coerced as Python coerces it
-    /// (`coerced(_:to:)`), then checked as `validate` checks it.
+    /// The arguments the tool should run with: `value` with Python's defaults for what it
+    /// leaves out (`pythonDefaults`), coerced as Python coerces it (`coerced(_:to:)`), then
+    /// checked as `validate` checks it.
     public static func validated(
         _ value: JSONValue, against schema: JSONValue, tool: String
     ) throws(ToolError)
         -> JSONValue
     {
+        var value = value
+        if case .object(var members) = value, let defaults = pythonDefaults[tool] {
+            for (name, fallback) in defaults where members[name] == nil || members[name] == .null { members[name] = fallback }
+            value = .object(members)
+        }
         let coerced = coerced(value, to: schema)
         try validate(coerced, against: schema, tool: tool)
         return coerced

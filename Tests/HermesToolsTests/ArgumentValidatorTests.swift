@@ -97,6 +97,22 @@ struct ArgumentValidatorTests {
         }
     }
 
+    @Test("a required argument Python's handler defaults is filled in; another missing one is refused")
+    func pythonDefaults() throws {
+        let memory = try Self.spec("memory").parameters
+        #expect(
+            try ArgumentValidator.validated(["action": "add", "content": "x"], against: memory, tool: "memory")
+                == ["action": "add", "content": "x", "target": "memory"])
+        #expect(
+            try ArgumentValidator.validated(["action": "add", "content": "x", "target": .null], against: memory, tool: "memory")["target"]
+                == "memory")
+        #expect(try ArgumentValidator.validated(["path": "a"], against: try Self.spec("patch").parameters, tool: "patch")["mode"] == "replace")
+        let error = #expect(throws: ToolError.self) {
+            try ArgumentValidator.validated([:], against: try Self.spec("terminal").parameters, tool: "terminal")
+        }
+        #expect(error?.message.contains("missing required field 'command'") == true)
+    }
+
     @Test("the bounds Python clamps pass to the tool; other bounds are refused")
     func clampedBounds() throws {
         let read = try Self.spec("read_file").parameters
