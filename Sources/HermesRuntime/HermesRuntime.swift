@@ -32,7 +32,8 @@ public struct HermesRuntime: Sendable {
     public let tools: ToolRegistry
     /// The session store; nil when the settings record nothing.
     public let store: SQLiteSessionStore?
-    /// Context compression, shared by every agent (one summary cache); nil when off.
+    /// Context compression at a configured context length, shared by every agent; nil when off,
+    /// or when each agent's is made at the context length looked up for the model.
     public let compressor: ContextCompressor?
     /// Loads, runs and stores turns.
     public let sessions: Sessions
@@ -77,11 +78,22 @@ public struct HermesRuntime: Sendable {
                     baseURL: settings.model.baseURL ?? "", apiKey: settings.model.apiKey, model: settings.model.name),
                 httpClient: clients.model, logger: logger)
         let model = MeteredChatModel(client, metrics: metrics)
-        let tools = ToolRegistry.builtIn()
+        let tools = ToolRegistry.builtIn(hermesHome: settings.hermesHome, userHome: settings.userHome)
         // One summary cache for every agent: a span is summarised once, whichever agent meets it.
+        let summaries = SummaryCache(clock: clock)
         let compressor = settings.compression.map {
-            ContextCompressor(model: model, settings: $0, cache: SummaryCache(clock: clock), metrics: metrics, clock: clock)
+            ContextCompressor(model: model, settings: $0, cache: summaries, metrics: metrics, clock: clock)
         }
+        // Without a configured context length each agent's compressor gets the model's, looked up.
+        let lookup =
+            compressor == nil && settings.compressionEnabled
+            ? ModelMetadata(
+                httpClient: clients.model, clock: clock, logger: logger,
+                savedLengths: await SessionCompressors.savedContextLengths(hermesHome: settings.hermesHome, logger: logger))
+            : nil
+        let compressors = SessionCompressors(
+            fixed: compressor, lookup: lookup, tuning: settings.compressionTuning, model: model, modelSettings: settings.model,
+            summaries: summaries, metrics: metrics, clock: clock, logger: logger)
         let agents = AgentCache(
             capacity: settings.gateway.agentCacheSize, idleTTL: settings.gateway.agentIdleTTL, metrics: metrics, clock: clock)
         let approvals = ChatApprovals(timeout: settings.approvalTimeout, clock: clock)
@@ -90,20 +102,20 @@ public struct HermesRuntime: Sendable {
         let sessions = Sessions(
             store: store, agents: agents, metrics: metrics, logger: logger,
             makeAgent: agentFactory(
-                settings, model: model, tools: tools, compressor: compressor, clients: clients, clock: clock, logger: logger,
-                approver: approver, approvals: approvals, allowlist: allowlist, processes: processes))
+                settings, model: model, tools: tools, compressors: compressors, store: store, clients: clients, clock: clock,
+                logger: logger, approver: approver, approvals: approvals, allowlist: allowlist, processes: processes))
         return HermesRuntime(
             settings: settings, metrics: metrics, clients: clients, model: model, tools: tools, store: store,
             compressor: compressor, sessions: sessions, approvals: approvals, processes: processes, clock: clock,
             logger: logger)
     }
 
-    /// Agents share the model, the tools and the compressor; each has its own context, and the
-    /// toolsets of the platform its session came from.
+    /// Agents share the model, the tools, the compressor and the store (`session_search` reads
+    /// it); each has its own context, and the toolsets of the platform its session came from.
     private static func agentFactory(
-        _ settings: RuntimeSettings, model: any ChatModel, tools: ToolRegistry, compressor: ContextCompressor?,
-        clients: HTTPClients, clock: any HermesClock, logger: Logger, approver: Approver, approvals: ChatApprovals,
-        allowlist: CommandAllowlist, processes: ProcessRegistry
+        _ settings: RuntimeSettings, model: any ChatModel, tools: ToolRegistry, compressors: SessionCompressors,
+        store: (any SessionStore)?, clients: HTTPClients, clock: any HermesClock, logger: Logger, approver: Approver,
+        approvals: ChatApprovals, allowlist: CommandAllowlist, processes: ProcessRegistry
     ) -> AgentFactory {
         var configured = AgentConfiguration(
             systemPrompt: AgentConfiguration.defaultSystemPrompt, model: settings.model.name, toolsets: [],
@@ -114,6 +126,7 @@ public struct HermesRuntime: Sendable {
         let web = settings.web
         let directory = settings.workingDirectory
         let toolClient = clients.tools
+        let pastSessions = store.map { StoreSessionHistory(store: $0, profile: settings.profile) }
         let platforms = ["cli", "api_server", "telegram", "webhook"]
         let byPlatform = Dictionary(uniqueKeysWithValues: platforms.map { ($0, settings.toolsets(for: $0, registry: tools)) })
         return { session, history throws(AgentError) in
@@ -123,9 +136,10 @@ public struct HermesRuntime: Sendable {
             let memory = settings.hermesHome.flatMap { home in
                 settings.memory.needsStore ? MemoryStore(hermesHome: home, configuration: settings.memory) : nil
             }
+            let compressor = await compressors.compressor()
             configuration.systemPrompt = try await systemPrompt(
-                for: session, resumed: !history.isEmpty, toolsets: configuration.toolsets, memory: memory, settings: settings,
-                tools: tools)
+                for: session, resumed: !history.isEmpty, toolsets: configuration.toolsets, memory: memory,
+                contextLength: compressor?.settings.contextLength, settings: settings, tools: tools)
             let chat = ChatAddress(platform: session.source, chatID: session.chatID ?? "", threadID: session.threadID)
             let asked: Approver =
                 session.source == "cli"
@@ -142,6 +156,13 @@ public struct HermesRuntime: Sendable {
             context.processes = processes
             // The API server answers one request and cannot speak later; the other platforms can.
             context.asyncDelivery = session.source != "api_server"
+            // Python's gateway binds the session's platform (its disabled-skills list); its CLI binds none.
+            context.skills = settings.hermesHome.map { home in
+                SkillsLibrary(
+                    hermesHome: home, userHome: settings.userHome, profile: settings.profile,
+                    platform: session.source == "cli" ? "" : session.source, sessionID: session.id.rawValue)
+            }
+            context.sessionHistory = pastSessions
             return try Agent(
                 model: model, tools: tools, context: context, configuration: configuration, history: history,
                 compressor: compressor, logger: logger, clock: clock)
@@ -152,8 +173,8 @@ public struct HermesRuntime: Sendable {
     /// this model and provider (Python reuses it word for word), else one built as Python builds
     /// it, from files read on NIO's blocking pool, never on the cooperative one.
     private static func systemPrompt(
-        for session: NewSession, resumed: Bool, toolsets: [String], memory: MemoryStore?, settings: RuntimeSettings,
-        tools: ToolRegistry
+        for session: NewSession, resumed: Bool, toolsets: [String], memory: MemoryStore?, contextLength: Int?,
+        settings: RuntimeSettings, tools: ToolRegistry
     ) async throws(AgentError) -> String {
         if resumed, let stored = session.systemPrompt,
             SystemPrompt.storedPromptMatches(stored, model: settings.model.name, provider: settings.model.provider)
@@ -165,7 +186,7 @@ public struct HermesRuntime: Sendable {
             provider: settings.model.provider, toolNames: Set((try? tools.specs(forToolsets: toolsets))?.map(\.name) ?? []),
             workingDirectory: settings.workingDirectory, userHome: settings.userHome)
         inputs.profile = settings.profile
-        inputs.contextLength = settings.compression?.contextLength
+        inputs.contextLength = contextLength
         inputs.environmentHint = settings.environmentHint
         inputs.timeZone = settings.timeZone
         if let memory {

@@ -96,6 +96,10 @@ extension RuntimeSettings {
         // Read by the approvals' allowlist file (`CommandAllowlistFile`), and by no setting here.
         _ = top.take("command_allowlist")
         _ = top.take("_config_version")
+        // Read by the skills tools and the prompt's index at each use (`SkillsLibrary`), as Python reads them.
+        if top.members["skills"]?.mapping != nil, let skills = try top.section("skills") {
+            for key in ["disabled", "platform_disabled", "external_dirs", "template_vars"] { _ = skills.take(key) }
+        }
         // As in Python, a name that is not a zone falls back to the machine's (`hermes config show` says so).
         if let zone = try top.string("timezone"), !zone.isEmpty {
             timeZoneName = zone

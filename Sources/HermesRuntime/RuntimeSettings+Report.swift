@@ -34,7 +34,9 @@ extension RuntimeSettings {
         row("model.base_url", model.baseURL ?? "(none: set model.base_url or HERMES_BASE_URL)")
         row("model.default", model.name)
         row("model.api_key", model.apiKey.map(Self.masked) ?? "(none)")
-        row("model.context_length", compression.map { String($0.contextLength) } ?? "(unknown: compression off)")
+        row(
+            "model.context_length",
+            compression.map { String($0.contextLength) } ?? "(looked up per session: the endpoint's /v1/models, else Python's model table)")
         row("agent.max_turns", String(maxIterations))
         for platform in ["cli", "api_server", "telegram", "webhook"] {
             row(
@@ -54,7 +56,10 @@ extension RuntimeSettings {
             )
         } else {
             row(
-                "compression", compressionEnabled ? "off (no context length: set model.context_length)" : "off (compression.enabled: false)",
+                "compression",
+                compressionEnabled
+                    ? "on, at the context length looked up for the model (set model.context_length to fix it)"
+                    : "off (compression.enabled: false)",
                 source: describe(sources["compression.enabled"]))
         }
         row(

@@ -122,6 +122,30 @@ public final class SQLiteSessionStore: SessionStore, Service {
         try await readers.read { try $0.search(query) }
     }
 
+    public func recallMessages(in session: SessionID) async throws -> [RecallMessage] {
+        try await readers.read { try $0.recallMessages(in: session) }
+    }
+
+    public func messages(around anchor: Int64, in session: SessionID, window: Int) async throws -> MessageWindow {
+        try await readers.read { try $0.messages(around: anchor, in: session, window: window) }
+    }
+
+    public func anchoredView(around anchor: Int64, in session: SessionID, window: Int, bookend: Int) async throws -> AnchoredView {
+        try await readers.read { try $0.anchoredView(around: anchor, in: session, window: window, bookend: bookend) }
+    }
+
+    public func sessionID(titled title: String) async throws -> SessionID? {
+        try await readers.read { try $0.sessionID(titled: title) }
+    }
+
+    public func sessionID(owningMessage id: Int64) async throws -> SessionID? {
+        try await readers.read { try $0.sessionID(owningMessage: id) }
+    }
+
+    public func recentSessions(_ query: RecentSessionsQuery) async throws -> [SessionRecord] {
+        try await readers.read { try $0.recentSessions(query) }
+    }
+
     private static var now: Double { Date().timeIntervalSince1970 }
 }
 

@@ -43,6 +43,12 @@ public struct ToolContext: Sendable {
     /// The session's `MEMORY.md` and `USER.md`; nil when memory is disabled (both targets off),
     /// and then the `memory` tool answers that it is not available, as Python's does.
     public var memory: MemoryStore?
+    /// The profile's skills, which `skills_list`, `skill_view` and `skill_manage` use; nil when the
+    /// runtime has no `$HERMES_HOME` (the harness's), and then they answer that skills are not available.
+    public var skills: SkillsLibrary?
+    /// The past sessions `session_search` reads; nil when nothing is recorded (`--no-store`),
+    /// and then the tool answers that the session database is not available, as Python's does.
+    public var sessionHistory: (any SessionHistory)?
 
     /// Makes a context.
     public init(

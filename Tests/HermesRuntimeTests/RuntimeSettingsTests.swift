@@ -33,7 +33,7 @@ import Testing
         #expect(settings.model.name == "file-model", "an empty variable does not override")
         #expect(settings.databasePath == "/tmp/x.db")
         #expect(settings.maxIterations == 12 && settings.disabledToolsets == ["web"])
-        #expect(settings.toolsets(for: "cli", registry: .builtIn()) == ["file", "memory", "terminal", "todo"])
+        #expect(settings.toolsets(for: "cli", registry: .builtIn()) == ["file", "memory", "session_search", "skills", "terminal", "todo"])
         #expect(settings.gateway.maxConcurrentTurns == 4)
         #expect(settings.gateway.agentIdleTTL == .seconds(300))
         let compression = try #require(settings.compression, "on: Python's compression.enabled defaults to true")
@@ -184,7 +184,8 @@ import Testing
         #expect(settings.gateway.webhooks["github"]?.events == ["pull_request"])
         let registry = ToolRegistry.builtIn()
         #expect(settings.toolsets(for: "telegram", registry: registry) == ["todo", "web"])
-        #expect(settings.toolsets(for: "api_server", registry: registry) == ["file", "memory", "terminal", "todo", "web"])
+        #expect(
+            settings.toolsets(for: "api_server", registry: registry) == ["file", "memory", "session_search", "skills", "terminal", "todo", "web"])
         #expect(settings.toolsets(for: "webhook", registry: registry) == ["web"], "a webhook gets the safe list")
         let fromEnvironment = try RuntimeSettings.resolve(environment: ["TELEGRAM_BOT_TOKEN": "env-token"])
         #expect(fromEnvironment.gateway.telegram?.botToken == "env-token")
@@ -298,7 +299,9 @@ import Testing
         let registry = ToolRegistry.builtIn()
         let defaults = try RuntimeSettings.resolve(environment: [:])
         for platform in ["cli", "api_server", "telegram"] {
-            #expect(defaults.toolsets(for: platform, registry: registry) == ["file", "memory", "terminal", "todo", "web"], "\(platform)")
+            #expect(
+                defaults.toolsets(for: platform, registry: registry) == ["file", "memory", "session_search", "skills", "terminal", "todo", "web"],
+                "\(platform)")
         }
         #expect(defaults.toolsets(for: "webhook", registry: registry) == ["web"])
         #expect(defaults.toolsets(for: "somewhere", registry: registry).isEmpty, "a source with no toolset gets no tools")
@@ -320,7 +323,7 @@ import Testing
         #expect(disabled.toolsets(for: "webhook", registry: registry) == ["web"], "subtracted last, as in Python")
         var flags = SettingsFlags()
         flags.toolsets = "hermes-api-server"
-        #expect(try RuntimeSettings.resolve(flags: flags, environment: [:]).toolsets(for: "cli", registry: registry).count == 5)
+        #expect(try RuntimeSettings.resolve(flags: flags, environment: [:]).toolsets(for: "cli", registry: registry).count == 7)
 
         let unknown = #expect(throws: ConfigError.self) {
             try RuntimeSettings.resolve(environment: [:], file: file("platform_toolsets: {webhook: [hermes-shell]}"))

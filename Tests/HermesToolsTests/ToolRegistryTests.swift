@@ -37,9 +37,9 @@ struct ToolRegistryTests {
         let registry = ToolRegistry.builtIn()
         #expect(try registry.specs(forToolsets: ["file"]).map(\.name) == ["patch", "read_file", "search_files", "write_file"])
         #expect(try registry.specs(forToolsets: ["todo", "web"]) == registry.specs(forToolsets: ["web", "todo"]))
-        #expect(try registry.specs(forToolsets: ["all"]).count == 10)
+        #expect(try registry.specs(forToolsets: ["all"]).count == 14)
         let error = #expect(throws: ToolError.self) { try registry.specs(forToolsets: ["files"]) }
-        #expect(error?.message.contains("known toolsets: file, memory, terminal, todo, web, all") == true)
+        #expect(error?.message.contains("known toolsets: file, memory, session_search, skills, terminal, todo, web, all") == true)
     }
 
     static let invalidCases: [(JSONValue, String)] = [

@@ -7,7 +7,9 @@ import Testing
 /// registry sends (`Fixtures/python-tool-schemas.json`, written by `scripts/peer/tool-schemas`).
 @Suite("Tool schemas equal Python's")
 struct ToolSchemaFixtureTests {
-    static let registry = ToolRegistry.builtIn()
+    /// As `scripts/peer/tool-schemas` exported them, with HOME=$home and HERMES_HOME=$home/hermes:
+    /// `skill_manage`'s description names that home `~/hermes`.
+    static let registry = ToolRegistry.builtIn(hermesHome: "/home/fixture/hermes", userHome: "/home/fixture")
     static let toolNames = registry.toolsetNames.flatMap { registry.tools(inToolset: $0) ?? [] }.sorted()
 
     static func fixture() throws -> [String: JSONValue] {

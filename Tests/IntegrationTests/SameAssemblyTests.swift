@@ -35,19 +35,22 @@ struct SameAssemblyTests {
         agent: {max_turns: 12, system_prompt: "You are the assembly check."}
         limits: {max_concurrent_turns: 8, agent_cache_size: 4}
         """.write(toFile: config, atomically: true, encoding: .utf8)
+        // One home for both: skill_manage's description names it.
+        let home = directory + "/home"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
 
         let inProcess = try await observe { llm, key in
             var flags = SettingsFlags()
             flags.port = 0
             flags.db = directory + "/in-process.db"
             let settings = try RuntimeSettings.resolve(
-                flags: flags, environment: ["HERMES_BASE_URL": llm, "API_SERVER_KEY": key], file: config)
+                flags: flags, environment: ["HERMES_BASE_URL": llm, "API_SERVER_KEY": key, "HERMES_HOME": home], file: config)
             return try await ScenarioRunner.withGateway(settings) { baseURL, _ in try await turn(at: baseURL, key: key) }
         }
         let shipped = try await observe { llm, key in
             let (families, status, errors) = try await withChildProcess(
                 Executables.hermes, ["gateway", "--config", config, "--port", "0", "--db", directory + "/binary.db"],
-                environment: ["HERMES_BASE_URL": llm, "API_SERVER_KEY": key]
+                environment: ["HERMES_BASE_URL": llm, "API_SERVER_KEY": key, "HERMES_HOME": home]
             ) { gateway in try await turn(at: gateway.listeningURL(), key: key) }
             #expect(status == 0, "hermes gateway: \(errors)")
             return families
@@ -55,7 +58,7 @@ struct SameAssemblyTests {
         #expect(inProcess.families == shipped.families)
         #expect(inProcess.families.isSuperset(of: ["hermes_turn_duration_seconds", "hermes_tool_duration_seconds", "hermes_llm_requests_total"]))
         #expect(inProcess.tools == shipped.tools, "the model was offered other tools")
-        #expect(inProcess.tools.arrayValue?.count == 10, "every built-in tool: \(inProcess.tools)")
+        #expect(inProcess.tools.arrayValue?.count == 14, "every built-in tool: \(inProcess.tools)")
         // Each builds Python's prompt for its own home and directory, then adds the ephemeral one.
         for prompt in [inProcess.systemPrompt, shipped.systemPrompt] {
             #expect(prompt?.hasSuffix("\n\nYou are the assembly check.") == true, "\(prompt ?? "none")")

@@ -12,7 +12,8 @@ import Testing
 #endif
 
 /// A Python user's `~/.hermes` (Fixtures/hermes-home: config.yaml with a custom endpoint, .env,
-/// SOUL.md, two memory entries and a user-profile entry, a skill) and project (Fixtures/project,
+/// SOUL.md, two memory entries and a user-profile entry, skills in two categories, one of them
+/// described, one for another OS, one disabled in config.yaml) and project (Fixtures/project,
 /// with a `.hermes.md`), run by our binaries against the LLM simulator: the system prompt the
 /// simulator receives is the one Python's own builder makes for them
 /// (Fixtures/python-system-prompts.json, written by `scripts/peer/prompt-text`), but for the
@@ -48,7 +49,7 @@ struct SystemPromptTests {
 
     /// Python's prompt for `platform`, `model` and `toolsets`, with this machine's lines in it.
     private func expected(
-        _ platform: String, model: String, toolsets: [String] = ["terminal", "file", "web", "todo", "memory"],
+        _ platform: String, model: String, toolsets: [String] = ["terminal", "file", "web", "todo", "memory", "skills", "session_search"],
         home: String, hermesHome: String, project: String
     ) throws -> String {
         let found = try #require(try cases().first { $0.platform == platform && $0.model == model && $0.toolsets == toolsets })

@@ -1,4 +1,5 @@
 import Foundation
+import HermesCore
 import HermesTools
 
 /// What a session's system prompt is built from: who runs it, where, with which tools, and the
@@ -61,8 +62,8 @@ public struct PromptInputs: Sendable {
 /// its prompt word for word (`storedPromptMatches`).
 ///
 /// Not built yet as Python does: the coding posture Python adds for `cli` in a code workspace
-/// (its brief and git snapshot), the Python toolchain probe line, WSL and remote-backend hints,
-/// and the skills index (with the skills tools).
+/// (its brief and git snapshot, and the focus mode that shortens the skills index), the Python
+/// toolchain probe line, WSL and remote-backend hints.
 public enum SystemPrompt {
     /// Python's default identity (`DEFAULT_AGENT_IDENTITY`), which is also the `SOUL.md` it
     /// seeds a new profile with.
@@ -97,6 +98,7 @@ public enum SystemPrompt {
                 }
             }
         }
+        if let index = skillsIndex(inputs) { stable.append(index) }
         stable.append(environmentHints(inputs))
         stable.append(profileParagraph(home: inputs.hermesHome ?? "~/.hermes", profile: inputs.profile))
         if let hint = PythonPromptText.platformHints[inputs.platform.lowercased().trimmingCharacters(in: .whitespaces)] {
@@ -133,6 +135,20 @@ public enum SystemPrompt {
     /// whitespace, newlines included).
     static func pythonStrip(_ text: String) -> String {
         text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The skills index (`build_skills_system_prompt`), when a skills tool is offered and a skill
+    /// is listed; the session's toolsets are those of its tools, as Python's `get_toolset_for_tool`
+    /// gives them.
+    private static func skillsIndex(_ inputs: PromptInputs) -> String? {
+        let tools = inputs.toolNames
+        guard let home = inputs.hermesHome, !tools.isDisjoint(with: ["skills_list", "skill_view", "skill_manage"]) else { return nil }
+        let toolsets = Set(ToolRegistry.builtInEntries.filter { tools.contains($0.spec.name) }.map(\.toolset))
+        let platform = inputs.platform == "cli" ? "" : inputs.platform
+        let library = SkillsLibrary(hermesHome: home, userHome: inputs.userHome, profile: inputs.profile, platform: platform)
+        let lines = SkillsIndex.lines(library, tools: tools, toolsets: toolsets)
+        guard !lines.isEmpty else { return nil }
+        return PythonPromptText.skillsIndexHead + lines.joined(separator: "\n") + PythonPromptText.skillsIndexTail
     }
 
     /// `SOUL.md`, scanned and capped, or nil when it is missing or empty.

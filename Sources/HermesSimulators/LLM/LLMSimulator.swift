@@ -120,8 +120,14 @@ public final class LLMSimulator: Sendable {
         let router = Router()
         router.get("/health") { _, _ in "ok" }
         router.get("/v1/models") { _, _ in
-            Self.jsonResponse(
-                #"{"object":"list","data":[{"id":\#(jsonQuoted(self.behavior.config.model)),"object":"model","owned_by":"hermes-sim"}]}"#
+            self.state.withLock { $0.stats.modelListRequests += 1 }
+            let config = self.behavior.config
+            guard config.modelListStatus == 200 else {
+                return Self.errorResponse(status: config.modelListStatus, message: "simulated error", type: "server_error")
+            }
+            let window = config.contextLength.map { #","context_length":\#($0)"# } ?? ""
+            return Self.jsonResponse(
+                #"{"object":"list","data":[{"id":\#(jsonQuoted(config.model)),"object":"model","owned_by":"hermes-sim"\#(window)}]}"#
             )
         }
         router.get("/sim/stats") { _, _ in

@@ -41,6 +41,11 @@ public struct LLMSimulatorConfig: Sendable, Hashable {
     public var errors: [ErrorRule] = []
     /// How summary requests of a context compression are answered; `nil` treats them as any other.
     public var summaryRequests: SummaryRule?
+    /// The context window `GET /v1/models` lists for the model (as `context_length`, OpenRouter's
+    /// and many servers' key); `nil` lists none, as OpenAI does.
+    public var contextLength: Int?
+    /// The status `GET /v1/models` answers with; other than 200, an error body and no listing.
+    public var modelListStatus = 200
 
     /// The defaults: 20 ms to first token, unlimited speed, 8–32 tokens, no tools, no errors.
     public init() {}

@@ -20,6 +20,8 @@ public struct LLMSimulatorStats: Sendable, Hashable, Codable {
     public var busySeconds = 0.0
     /// Of that, the time spent on summary requests.
     public var summaryBusySeconds = 0.0
+    /// `GET /v1/models` requests received.
+    public var modelListRequests = 0
 
     /// No activity.
     public init() {}
@@ -34,5 +36,6 @@ public struct LLMSimulatorStats: Sendable, Hashable, Codable {
         case toolCalls = "tool_calls"
         case busySeconds = "busy_seconds"
         case summaryBusySeconds = "summary_busy_seconds"
+        case modelListRequests = "model_list_requests"
     }
 }

@@ -10,6 +10,8 @@ public struct SearchQuery: Sendable, Hashable {
     public var text: String
     /// Only messages of sessions from these sources; `nil`: all.
     public var sources: [String]?
+    /// No messages of sessions from these sources.
+    public var excludedSources: [String]
     /// Only messages of this session.
     public var sessionID: SessionID?
     /// Only messages with these roles; `nil`: all.
@@ -20,20 +22,33 @@ public struct SearchQuery: Sendable, Hashable {
     public var limit: Int
     /// Matches to skip, for paging.
     public var offset: Int
+    /// Time before relevance; `nil` orders by relevance only. The substring scan of short CJK
+    /// words always gives the newest first, as in the Python project.
+    public var sort: SearchSort?
 
     /// Makes a search.
     public init(
-        _ text: String, sources: [String]? = nil, sessionID: SessionID? = nil, roles: [Role]? = nil,
-        includeInactive: Bool = false, limit: Int = 20, offset: Int = 0
+        _ text: String, sources: [String]? = nil, excludedSources: [String] = [], sessionID: SessionID? = nil,
+        roles: [Role]? = nil, includeInactive: Bool = false, limit: Int = 20, offset: Int = 0, sort: SearchSort? = nil
     ) {
         self.text = text
         self.sources = sources
+        self.excludedSources = excludedSources
         self.sessionID = sessionID
         self.roles = roles
         self.includeInactive = includeInactive
         self.limit = limit
         self.offset = offset
+        self.sort = sort
     }
+}
+
+/// A temporal order for search matches, relevance breaking ties.
+public enum SearchSort: String, Sendable, Hashable {
+    /// Newest messages first.
+    case newest
+    /// Oldest messages first.
+    case oldest
 }
 
 /// One message that matched a search, best first.

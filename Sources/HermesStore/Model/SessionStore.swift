@@ -37,6 +37,28 @@ public protocol SessionStore: Sendable {
 
     /// Messages matching a full-text search across sessions, best first.
     func search(_ query: SearchQuery) async throws -> [SearchHit]
+
+    // MARK: Recall (`session_search`)
+
+    /// A session's live messages, in order, with their stored tool calls.
+    func recallMessages(in session: SessionID) async throws -> [RecallMessage]
+
+    /// Up to `window` messages either side of message `anchor`, rewound ones included; empty
+    /// when `anchor` is not a message of `session`.
+    func messages(around anchor: Int64, in session: SessionID, window: Int) async throws -> MessageWindow
+
+    /// `messages(around:in:window:)` without tool messages other than the anchor, and up to
+    /// `bookend` of the session's first and last user and assistant messages outside it.
+    func anchoredView(around anchor: Int64, in session: SessionID, window: Int, bookend: Int) async throws -> AnchoredView
+
+    /// The session with this title, or its latest numbered continuation (`title #3`).
+    func sessionID(titled title: String) async throws -> SessionID?
+
+    /// The session message `id` belongs to.
+    func sessionID(owningMessage id: Int64) async throws -> SessionID?
+
+    /// Sessions by latest activity, as a session picker lists them.
+    func recentSessions(_ query: RecentSessionsQuery) async throws -> [SessionRecord]
 }
 
 extension SessionStore {

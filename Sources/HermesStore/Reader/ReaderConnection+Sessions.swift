@@ -2,7 +2,7 @@ import Foundation
 import HermesCore
 
 extension ReaderConnection {
-    private static let sessionColumns = """
+    static let sessionColumns = """
         s.id, s.source, s.model, s.title, s.system_prompt, s.user_id, s.chat_id, s.parent_session_id,
         s.started_at, s.ended_at, s.end_reason, s.message_count, s.tool_call_count, s.input_tokens,
         s.output_tokens, s.api_call_count,
@@ -45,7 +45,7 @@ extension ReaderConnection {
         return ids
     }
 
-    private static func sessionRecord(_ row: SQLiteStatement) -> SessionRecord {
+    static func sessionRecord(_ row: SQLiteStatement) -> SessionRecord {
         let raw = (row.text(17) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let preview = raw.count > 60 ? String(raw.prefix(60)) + "..." : raw
         return SessionRecord(

@@ -31,6 +31,10 @@ extension ReaderConnection {
             clauses += " AND s.source IN (\(parameterMarkers(sources.count)))"
             values += sources.map(SQLiteValue.text)
         }
+        if !query.excludedSources.isEmpty {
+            clauses += " AND s.source NOT IN (\(parameterMarkers(query.excludedSources.count)))"
+            values += query.excludedSources.map(SQLiteValue.text)
+        }
         if let session = query.sessionID {
             clauses += " AND m.session_id = ?"
             values.append(.text(session.rawValue))
@@ -46,6 +50,12 @@ extension ReaderConnection {
         var values: [SQLiteValue] = [.text(expression)]
         let clauses = filters(query, values: &values)
         values += [.integer(Int64(query.limit)), .integer(Int64(query.offset))]
+        let order =
+            switch query.sort {
+            case .newest: "m.timestamp DESC, rank"
+            case .oldest: "m.timestamp ASC, rank"
+            case nil: "rank"
+            }
         let statement = try statement(
             """
             SELECT m.id, m.session_id, m.role, snippet(\(table), 0, '>>>', '<<<', '...', 40), m.timestamp,
@@ -54,7 +64,7 @@ extension ReaderConnection {
             JOIN messages m ON m.id = \(table).rowid
             JOIN sessions s ON s.id = m.session_id
             WHERE \(table) MATCH ?\(clauses)
-            ORDER BY rank LIMIT ? OFFSET ?
+            ORDER BY \(order) LIMIT ? OFFSET ?
             """)
         statement.bind(values)
         do {

@@ -6,6 +6,8 @@ enum PythonJSON: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
+    /// Written as Python's `float.__repr__` (`1.0`, `1e-05`), `Infinity` and `NaN` as its JSON does.
+    case double(Double)
     case string(String)
     case array([PythonJSON])
     /// Members in the order they are written.
@@ -42,6 +44,7 @@ enum PythonJSON: Sendable, Equatable {
         case .null: out += "null"
         case .bool(let value): out += value ? "true" : "false"
         case .int(let value): out += String(value)
+        case .double(let value): out += Self.pythonFloat(value)
         case .string(let value): Self.quote(value, into: &out)
         case .array(let elements):
             out += "["
@@ -60,6 +63,23 @@ enum PythonJSON: Sendable, Equatable {
             }
             out += "}"
         }
+    }
+
+    /// Python's `float.__repr__`, as `json.dumps` writes a float (Swift's shortest round-trip
+    /// digits are Python's; only the spelling of the non-finite values and of exponents differs).
+    static func pythonFloat(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
+        let text = "\(value)"
+        guard let e = text.firstIndex(of: "e") else { return text }
+        let mantissa = text[..<e]
+        var exponent = text[text.index(after: e)...]
+        var sign = "+"
+        if exponent.first == "-" || exponent.first == "+" {
+            sign = exponent.first == "-" ? "-" : "+"
+            exponent = exponent.dropFirst()
+        }
+        return mantissa + "e" + sign + (exponent.count < 2 ? "0" : "") + exponent
     }
 
     /// Python's `encode_basestring`: the two-character escapes it knows, `\u00XX` (lower-case hex)
