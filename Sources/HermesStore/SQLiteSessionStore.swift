@@ -101,6 +101,10 @@ public final class SQLiteSessionStore: SessionStore, Service {
         _ = try await writer.submit(.endSession(session, reason: reason, now: Self.now))
     }
 
+    public func setSystemPrompt(_ prompt: String, of session: SessionID) async throws {
+        _ = try await writer.submit(.setSystemPrompt(prompt, session: session))
+    }
+
     public func session(_ id: SessionID) async throws -> SessionRecord? {
         try await readers.read { try $0.session(id) }
     }

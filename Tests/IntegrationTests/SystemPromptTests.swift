@@ -88,12 +88,23 @@ struct SystemPromptTests {
             let second = try await runProcess(
                 Executables.hermes, ["chat", "--session", String(session), "again"], environment: environment, in: project)
             #expect(second.status == 0, "\(second.standardError)")
+            // Another model: the prompt is rebuilt, from the new SOUL.md, and stored in place of the old one,
+            // so the next continuation keeps it even though SOUL.md changed again.
+            for soul in ["You are a third one.\n", "You are a fourth one.\n"] {
+                let other = try await runProcess(
+                    Executables.hermes, ["chat", "--session", String(session), "-m", "other-model", "and again"], environment: environment,
+                    in: project)
+                #expect(other.status == 0, "\(other.standardError)")
+                try soul.write(toFile: hermesHome + "/SOUL.md", atomically: true, encoding: .utf8)
+            }
             return try systemPrompts(simulator)
         }
-        #expect(prompts.count == 2)
+        #expect(prompts.count == 4)
         let python = try expected("cli", model: "fixture-model", home: home, hermesHome: hermesHome, project: project)
         #expect(dated(prompts.first ?? nil) == python)
-        #expect(prompts.last == prompts.first, "the stored prompt, date included, not one rebuilt from the new SOUL.md")
+        #expect(prompts[1] == prompts[0], "the stored prompt, date included, not one rebuilt from the new SOUL.md")
+        #expect(prompts[2]?.hasPrefix("You are someone else now.") == true && prompts[2]?.contains("Model: other-model") == true)
+        #expect(prompts[3] == prompts[2], "the rebuilt prompt was stored, and is kept word for word")
     }
 
     @Test("hermes gateway sends Python's api_server prompt for its working directory")

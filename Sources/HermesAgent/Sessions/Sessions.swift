@@ -93,9 +93,16 @@ public final class Sessions: Sendable {
         }
         session.systemPrompt = recorded?.systemPrompt
         let agent = try await makeAgent(session, history)
-        if cached == nil, let store, recorded?.systemPrompt == nil {
-            session.systemPrompt = agent.configuration.systemPrompt
-            try await store.createSession(session)
+        if cached == nil, let store {
+            if let stored = recorded?.systemPrompt {
+                // Rebuilt (for another model or provider): stored, as Python stores a rebuilt prompt.
+                if stored != agent.configuration.systemPrompt {
+                    try await store.setSystemPrompt(agent.configuration.systemPrompt, of: id)
+                }
+            } else {
+                session.systemPrompt = agent.configuration.systemPrompt
+                try await store.createSession(session)
+            }
         }
         agents.insert(agent, for: id)
         return agent

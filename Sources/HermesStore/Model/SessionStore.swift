@@ -25,6 +25,9 @@ public protocol SessionStore: Sendable {
 
     /// Marks a session ended; the first reason wins.
     func endSession(_ session: SessionID, reason: String) async throws
+    /// Replaces the session's stored system prompt, as Python's `update_system_prompt` does when
+    /// it rebuilds one; a session that does not exist is left so.
+    func setSystemPrompt(_ prompt: String, of session: SessionID) async throws
 
     /// One session, or `nil` when there is none with that id.
     func session(_ id: SessionID) async throws -> SessionRecord?

@@ -5,6 +5,8 @@ enum WriteOperation: Sendable {
     case createSession(NewSession, now: Double)
     case append([Message], session: SessionID, usage: SessionUsage, now: Double)
     case endSession(SessionID, reason: String, now: Double)
+    /// Replaces the session's stored system prompt (Python's `update_system_prompt`).
+    case setSystemPrompt(String, session: SessionID)
     /// Archives the session's live messages (inactive, compacted) and inserts `messages` as its
     /// new live history, as the Python project's `archive_and_compact`.
     case compact([Message], session: SessionID, now: Double)

@@ -10,7 +10,7 @@ final class WriterStatements: @unchecked Sendable {
     static let maxRowsPerInsert = 64
 
     let begin, commit, rollback, savepoint, release, rollbackToSavepoint: SQLiteStatement
-    let countMessages, upsertSession, endSession, archiveMessages, setCounts: SQLiteStatement
+    let countMessages, upsertSession, endSession, setSystemPrompt, archiveMessages, setCounts: SQLiteStatement
     private var inserts: [Int: SQLiteStatement] = [:]
     private let connection: SQLiteConnection
 
@@ -46,6 +46,7 @@ final class WriterStatements: @unchecked Sendable {
             """)
         endSession = try connection.prepare(
             "UPDATE sessions SET ended_at = ?1, end_reason = ?2 WHERE id = ?3 AND ended_at IS NULL")
+        setSystemPrompt = try connection.prepare("UPDATE sessions SET system_prompt = ?1 WHERE id = ?2")
         // Archived, not deleted: hidden from the live history, still found by search (compacted = 1).
         archiveMessages = try connection.prepare(
             "UPDATE messages SET active = 0, compacted = 1 WHERE session_id = ?1 AND active = 1")
@@ -95,6 +96,10 @@ final class WriterStatements: @unchecked Sendable {
             endSession.bind(reason, at: 2)
             endSession.bind(session.rawValue, at: 3)
             try endSession.run()
+        case .setSystemPrompt(let prompt, let session):
+            setSystemPrompt.bind(prompt, at: 1)
+            setSystemPrompt.bind(session.rawValue, at: 2)
+            try setSystemPrompt.run()
         case .compact(let messages, let session, let now):
             setCounts.bind(messages.count, at: 1)
             setCounts.bind(messages.reduce(0) { $0 + $1.toolCalls.count }, at: 2)
