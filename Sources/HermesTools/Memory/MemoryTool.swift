@@ -74,7 +74,7 @@ struct MemoryTool: Tool {
             return .toolError("Invalid target '\(targetName)'. Use 'memory' or 'user'.")
         }
 
-        if let operations = arguments["operations"], Self.isTruthy(operations) {
+        if let operations = arguments["operations"], operations.isTruthy {
             guard case .array(let items) = operations else {
                 return .toolError("operations must be a list of {action, content?, old_text?} objects.")
             }
@@ -113,19 +113,6 @@ struct MemoryTool: Tool {
         case .null: nil
         case .string(let text): text
         default: value.jsonText
-        }
-    }
-
-    /// Python's truth value of a JSON value: empty, zero, false and null are false.
-    private static func isTruthy(_ value: JSONValue) -> Bool {
-        switch value {
-        case .null: false
-        case .bool(let flag): flag
-        case .int(let number): number != 0
-        case .double(let number): number != 0
-        case .string(let text): !text.isEmpty
-        case .array(let items): !items.isEmpty
-        case .object(let members): !members.isEmpty
         }
     }
 }

@@ -1,3 +1,5 @@
+import HermesCore
+
 /// A JSON value written as Python's `json.dumps(value, ensure_ascii=False)` writes it: object keys
 /// in insertion order, `", "` and `": "` between items, non-ASCII characters as they are. The
 /// memory tool's results are compared as strings with Python's, key order included, which
@@ -109,4 +111,19 @@ extension PythonJSON: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, E
     init(stringLiteral value: String) { self = .string(value) }
     init(booleanLiteral value: Bool) { self = .bool(value) }
     init(integerLiteral value: Int) { self = .int(value) }
+}
+
+extension JSONValue {
+    /// Python's truth value of the decoded value: empty, zero, false and None are false.
+    var isTruthy: Bool {
+        switch self {
+        case .null: false
+        case .bool(let flag): flag
+        case .int(let number): number != 0
+        case .double(let number): number != 0
+        case .string(let text): !text.isEmpty
+        case .array(let items): !items.isEmpty
+        case .object(let members): !members.isEmpty
+        }
+    }
 }

@@ -38,19 +38,7 @@ struct SkillUsage {
     /// Whether the skill's record says it is pinned (`get_record(name)["pinned"]`).
     func isPinned(_ name: String) -> Bool {
         guard case .object(let record)? = load()[name] else { return false }
-        return record["pinned"].map(Self.truthy) ?? false
-    }
-
-    private static func truthy(_ value: JSONValue) -> Bool {
-        switch value {
-        case .null: false
-        case .bool(let flag): flag
-        case .int(let number): number != 0
-        case .double(let number): number != 0
-        case .string(let text): !text.isEmpty
-        case .array(let items): !items.isEmpty
-        case .object(let members): !members.isEmpty
-        }
+        return record["pinned"]?.isTruthy ?? false
     }
 
     private static func bump(_ record: inout [String: JSONValue], count: String, at stamp: String) {
