@@ -197,7 +197,15 @@ let package = Package(
             name: "HermesToolsTests", dependencies: ["HermesTools", "HermesCore", "HermesSimulators", "HermesTesting"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "HermesFuzzingTests", dependencies: ["HermesFuzzing"]),
-        .testTarget(name: "HermesSimulatorsTests", dependencies: ["HermesSimulators", "HermesConfig", "HermesCore"]),
+        .testTarget(
+            name: "HermesSimulatorsTests",
+            dependencies: [
+                "HermesSimulators", "HermesConfig", "HermesCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "HermesTelemetryTests", dependencies: ["HermesTelemetry"]),
         .testTarget(
             name: "HermesStoreTests",

@@ -15,6 +15,10 @@ def spread(values, fmt):
     return f"{fmt(middle)} ({fmt(min(values))}–{fmt(max(values))})", middle
 
 
+def per_call(line, key):
+    return line[key] / max(line["model_requests"], 1) if key in line else None
+
+
 def rows_for(results):
     by_side = {"python": [], "swift": []}
     for line in results:
@@ -37,6 +41,10 @@ def rows_for(results):
             "rss": line["peak_rss_bytes"],
             "errors": line["error_rate"],
             "model_calls_per_turn": line["model_requests"] / turns,
+            # What each model call carried, summaries included; None in results measured before
+            # the simulator counted it, and then the row is left out.
+            "prompt_bytes_per_call": per_call(line, "system_prompt_bytes"),
+            "schema_bytes_per_call": per_call(line, "tool_schema_bytes"),
             "summaries": line.get("summary_requests", 0),
             "line": line,
         })
@@ -62,6 +70,8 @@ figures = [
     ("peak RSS", "rss", mib, False),
     ("error rate", "errors", percent, False),
     ("model calls per turn", "model_calls_per_turn", calls, False),
+    ("system prompt bytes per model call", "prompt_bytes_per_call", lambda v: f"{v:,.0f}", False),
+    ("tool schema bytes per model call", "schema_bytes_per_call", lambda v: f"{v:,.0f}", False),
     ("compression summaries in the run", "summaries", lambda v: f"{v:.0f}", False),
 ]
 
@@ -105,9 +115,11 @@ for results_file in sorted(root.glob("*/results.jsonl")):
     for title, key, fmt, higher_better in figures:
         if one_turn and key not in ("startup", "startup_cpu", "rss", "errors"):
             continue
+        if any(r[key] is None for side in sides.values() for r in side):
+            continue
         py_text, py = spread([r[key] for r in sides["python"]], fmt)
         sw_text, sw = spread([r[key] for r in sides["swift"]], fmt)
-        if key in ("errors", "model_calls_per_turn", "summaries"):
+        if key in ("errors", "model_calls_per_turn", "summaries", "prompt_bytes_per_call", "schema_bytes_per_call"):
             advantage = ""
         elif higher_better:
             advantage = f"{sw / py:.1f}×" if py > 0 else "–"

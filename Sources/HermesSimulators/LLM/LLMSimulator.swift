@@ -156,9 +156,12 @@ public final class LLMSimulator: Sendable {
             return Self.errorResponse(status: 400, message: "invalid request body", type: "invalid_request_error")
         }
         let plan = nextPlan(for: parsed)
+        let sizes = RequestSizes(parsed, body: body)
         state.withLock { state in
             if state.recent.count == Self.recentLimit { state.recent.removeFirst() }
             state.recent.append(body)
+            state.stats.systemPromptBytes += sizes.systemPrompt
+            state.stats.toolSchemaBytes += sizes.toolSchemas
         }
         let id = "chatcmpl-sim-\(UInt32.random(in: 0...UInt32.max))"
         if case .fail(let rule) = plan.outcome, rule.kind == .status {

@@ -20,6 +20,10 @@ public struct LLMSimulatorStats: Sendable, Hashable, Codable {
     public var busySeconds = 0.0
     /// Of that, the time spent on summary requests.
     public var summaryBusySeconds = 0.0
+    /// UTF-8 bytes of the system messages of the chat requests received (summaries included).
+    public var systemPromptBytes = 0
+    /// Bytes of the `tools` JSON of the chat requests received, as sent.
+    public var toolSchemaBytes = 0
     /// `GET /v1/models` requests received.
     public var modelListRequests = 0
 
@@ -36,6 +40,8 @@ public struct LLMSimulatorStats: Sendable, Hashable, Codable {
         case toolCalls = "tool_calls"
         case busySeconds = "busy_seconds"
         case summaryBusySeconds = "summary_busy_seconds"
+        case systemPromptBytes = "system_prompt_bytes"
+        case toolSchemaBytes = "tool_schema_bytes"
         case modelListRequests = "model_list_requests"
     }
 }
