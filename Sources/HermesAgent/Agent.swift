@@ -11,10 +11,13 @@ import Logging
 /// queues per session). A turn that fails or is cancelled leaves the history as it was.
 ///
 /// With a `ContextCompressor`, a request whose estimated tokens pass the threshold is preceded
-/// by a compression of the history; only this session waits for it.
+/// by a compression of the history; only this session waits for it. After a compression the
+/// system prompt is refreshed (`PromptRefresher`), as Python rebuilds it then and only then.
 public actor Agent {
     /// The configuration in force.
     public let configuration: AgentConfiguration
+    /// The session's system prompt: the configuration's, until a compression refreshes it.
+    public private(set) var systemPrompt: String
     /// The conversation so far (without the system prompt).
     public private(set) var history: [Message]
     private let model: any ChatModel
@@ -28,14 +31,17 @@ public actor Agent {
     /// After a failed summary call, summaries pause for the compressor's cooldown.
     private var cooldown: SummaryCooldown
     private let clock: any HermesClock
+    private let refreshPrompt: PromptRefresher?
     private var running = false
 
     /// Makes an agent. Throws `.configuration` for an unknown toolset. The summary cooldown runs
-    /// on `clock`; the durations a turn reports are real time.
+    /// on `clock`; the durations a turn reports are real time. Without `refreshPrompt` the
+    /// system prompt stays as configured.
     public init(
         model: any ChatModel, tools: ToolRegistry, context: ToolContext,
         configuration: AgentConfiguration = AgentConfiguration(), history: [Message] = [],
-        compressor: ContextCompressor? = nil, logger: Logger? = nil, clock: any HermesClock = ContinuousClock()
+        compressor: ContextCompressor? = nil, refreshPrompt: PromptRefresher? = nil, logger: Logger? = nil,
+        clock: any HermesClock = ContinuousClock()
     ) throws(AgentError) {
         do {
             toolSpecs = try tools.specs(forToolsets: configuration.toolsets)
@@ -44,6 +50,8 @@ public actor Agent {
         }
         self.model = model
         self.configuration = configuration
+        self.systemPrompt = configuration.systemPrompt
+        self.refreshPrompt = refreshPrompt
         self.history = history
         self.context = context
         self.executor = ToolExecutor(
@@ -87,10 +95,8 @@ public actor Agent {
         var toolTime = Duration.zero
         var firstToken: Duration?
         var toolRuns: [ToolRun] = []
-        var systemPrompt = configuration.systemPrompt
-        for extra in [configuration.ephemeralSystemPrompt, instructions] {
-            if let extra, !extra.isEmpty { systemPrompt += "\n\n" + extra }
-        }
+        var sessionPrompt = systemPrompt
+        var requestPrompt = withExtras(sessionPrompt, instructions)
         var forward: ChatEventHandler?
         if let onEvent {
             forward = { @Sendable event in
@@ -100,12 +106,14 @@ public actor Agent {
 
         while modelCalls < configuration.maxIterations {
             try Task.checkCancellation()
-            if let done = await compressIfNeeded(base, then: added, systemPrompt: systemPrompt) {
+            if let done = await compressIfNeeded(base, then: added, systemPrompt: requestPrompt) {
                 base = done.history
                 compaction = done
+                sessionPrompt = await refreshed(sessionPrompt)
+                requestPrompt = withExtras(sessionPrompt, instructions)
             }
             let request = ChatRequest(
-                model: configuration.model, messages: [.system(systemPrompt)] + base + added,
+                model: configuration.model, messages: [.system(requestPrompt)] + base + added,
                 tools: toolSpecs, stream: configuration.stream, maxTokens: configuration.maxTokens,
                 temperature: configuration.temperature
             )
@@ -121,7 +129,8 @@ public actor Agent {
 
             if completion.message.toolCalls.isEmpty {
                 return finish(
-                    base: base, added: added, compaction: compaction, reply: completion.message.content ?? "",
+                    base: base, added: added, compaction: compaction, prompt: sessionPrompt,
+                    reply: completion.message.content ?? "",
                     usage: usage, modelCalls: modelCalls, stop: .completed, runs: toolRuns, started: started,
                     modelTime: modelTime, toolTime: toolTime, firstToken: firstToken)
             }
@@ -139,9 +148,34 @@ public actor Agent {
         let reply = "I stopped after \(modelCalls) model calls (the iteration budget) before reaching a final answer."
         added.append(.assistant(reply))
         return finish(
-            base: base, added: added, compaction: compaction, reply: reply, usage: usage, modelCalls: modelCalls,
+            base: base, added: added, compaction: compaction, prompt: sessionPrompt, reply: reply, usage: usage,
+            modelCalls: modelCalls,
             stop: .iterationBudget, runs: toolRuns, started: started, modelTime: modelTime, toolTime: toolTime,
             firstToken: firstToken)
+    }
+
+    /// The session's prompt followed by the ephemeral prompt and the caller's instructions, as
+    /// each model call of the turn sends it.
+    private func withExtras(_ prompt: String, _ instructions: String?) -> String {
+        var prompt = prompt
+        for extra in [configuration.ephemeralSystemPrompt, instructions] {
+            if let extra, !extra.isEmpty { prompt += "\n\n" + extra }
+        }
+        return prompt
+    }
+
+    /// The prompt to go on with after a compression: `current`, or what `refreshPrompt` makes of
+    /// it. A refresh that fails keeps `current` (the session goes on as it was) and is logged.
+    private func refreshed(_ current: String) async -> String {
+        guard let refreshPrompt else { return current }
+        do {
+            return try await refreshPrompt(current)
+        } catch {
+            logger.warning(
+                "the system prompt could not be rebuilt after a compression; the session keeps its prompt",
+                metadata: ["hermes.session.id": "\(context.sessionID)", "error": "\(error)"])
+            return current
+        }
     }
 
     /// Compresses `base` when the request it would make with `added` passes the threshold; nil
@@ -199,14 +233,16 @@ public actor Agent {
     }
 
     private func finish(
-        base: [Message], added: [Message], compaction: Compaction?, reply: String, usage: Usage, modelCalls: Int,
-        stop: TurnResult.StopReason, runs: [ToolRun], started: ContinuousClock.Instant, modelTime: Duration,
-        toolTime: Duration, firstToken: Duration?
+        base: [Message], added: [Message], compaction: Compaction?, prompt: String, reply: String, usage: Usage,
+        modelCalls: Int, stop: TurnResult.StopReason, runs: [ToolRun], started: ContinuousClock.Instant,
+        modelTime: Duration, toolTime: Duration, firstToken: Duration?
     ) -> TurnResult {
         history = base + added
+        let rebuilt = prompt == systemPrompt ? nil : prompt
+        systemPrompt = prompt
         return TurnResult(
             reply: reply, messages: added, usage: usage, modelCalls: modelCalls, stopReason: stop, toolRuns: runs,
             duration: ContinuousClock.now - started, modelTime: modelTime, toolTime: toolTime,
-            timeToFirstToken: firstToken, compaction: compaction)
+            timeToFirstToken: firstToken, compaction: compaction, systemPrompt: rebuilt)
     }
 }

@@ -44,3 +44,8 @@ public struct AgentConfiguration: Sendable {
     public static let defaultSystemPrompt =
         "You are Hermes, a helpful assistant with tools. Use tools when they help, and answer concisely."
 }
+
+/// Refreshes a session's system prompt after a compression, given the one in force: Python
+/// reloads the memory files then, keeps the prompt if it already shows them, and else builds it
+/// anew. Errors keep the prompt in force.
+public typealias PromptRefresher = @Sendable (_ current: String) async throws -> String

@@ -33,6 +33,9 @@ public struct TurnResult: Sendable {
     /// When the turn compressed the history before it: the history that replaces the old one
     /// (`messages` follow it). A store compacts the session to it before appending `messages`.
     public var compaction: Compaction? = nil
+    /// When a compression rebuilt the session's system prompt: the new one, which a store keeps
+    /// in place of the old (after the compaction).
+    public var systemPrompt: String? = nil
 
     /// The runtime's own cost: the turn minus model and tool time.
     public var overhead: Duration { duration - modelTime - toolTime }

@@ -137,9 +137,10 @@ public struct HermesRuntime: Sendable {
                 settings.memory.needsStore ? MemoryStore(hermesHome: home, configuration: settings.memory) : nil
             }
             let compressor = await compressors.compressor()
-            configuration.systemPrompt = try await systemPrompt(
-                for: session, resumed: !history.isEmpty, toolsets: configuration.toolsets, memory: memory,
+            let prompt = PromptSource(
+                session: session, toolsets: configuration.toolsets, memory: memory,
                 contextLength: compressor?.settings.contextLength, settings: settings, tools: tools)
+            configuration.systemPrompt = try await prompt.initial(resumed: !history.isEmpty)
             let chat = ChatAddress(platform: session.source, chatID: session.chatID ?? "", threadID: session.threadID)
             let asked: Approver =
                 session.source == "cli"
@@ -165,43 +166,7 @@ public struct HermesRuntime: Sendable {
             context.sessionHistory = pastSessions
             return try Agent(
                 model: model, tools: tools, context: context, configuration: configuration, history: history,
-                compressor: compressor, logger: logger, clock: clock)
-        }
-    }
-
-    /// The session's system prompt: the one stored with it when it is resumed and was made for
-    /// this model and provider (Python reuses it word for word), else one built as Python builds
-    /// it, from files read on NIO's blocking pool, never on the cooperative one.
-    private static func systemPrompt(
-        for session: NewSession, resumed: Bool, toolsets: [String], memory: MemoryStore?, contextLength: Int?,
-        settings: RuntimeSettings, tools: ToolRegistry
-    ) async throws(AgentError) -> String {
-        if resumed, let stored = session.systemPrompt,
-            SystemPrompt.storedPromptMatches(stored, model: settings.model.name, provider: settings.model.provider)
-        {
-            return stored
-        }
-        var inputs = PromptInputs(
-            hermesHome: settings.hermesHome, platform: session.source, model: settings.model.name,
-            provider: settings.model.provider, toolNames: Set((try? tools.specs(forToolsets: toolsets))?.map(\.name) ?? []),
-            workingDirectory: settings.workingDirectory, userHome: settings.userHome)
-        inputs.profile = settings.profile
-        inputs.contextLength = contextLength
-        inputs.environmentHint = settings.environmentHint
-        inputs.timeZone = settings.timeZone
-        if let memory {
-            do {
-                let snapshot = try await memory.snapshot()
-                inputs.memoryBlocks = [snapshot.block(.memory), snapshot.block(.user)]
-            } catch {
-                throw AgentError(.failed, "the memory files could not be read: \(error)", cause: error)
-            }
-        }
-        let prepared = inputs
-        do {
-            return try await NIOThreadPool.singleton.runIfActive { SystemPrompt.build(prepared) }
-        } catch {
-            throw AgentError(.failed, "the system prompt could not be built: \(error)", cause: error)
+                compressor: compressor, refreshPrompt: { try await prompt.refreshed($0) }, logger: logger, clock: clock)
         }
     }
 

@@ -39,4 +39,25 @@ import Testing
         #expect(second.toolRuns.count == 1)
         #expect(second.toolRuns.first?.result.contains("would exceed the limit") == true, "\(second.toolRuns.map(\.result))")
     }
+
+    @Test("a prompt shows the memory when each block is in it verbatim, and no title is left for a target that is now empty")
+    func promptReflectsMemory() async throws {
+        let home = NSTemporaryDirectory() + "hermes-agent-reflects-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let memory = MemoryStore(hermesHome: home)
+        let empty = try await memory.snapshot()
+        #expect(SystemPrompt.reflectsMemory(empty, in: "You are Hermes."))
+        #expect(SystemPrompt.reflectsMemory(nil, in: "You are Hermes."))
+
+        try "The user's airship is called Ada.".write(toFile: memory.path(.memory), atomically: true, encoding: .utf8)
+        let one = try await memory.snapshot()
+        let prompt = "You are Hermes.\n\n" + one.block(.memory) + "\n\nConversation started: today"
+        #expect(SystemPrompt.reflectsMemory(one, in: prompt))
+        #expect(!SystemPrompt.reflectsMemory(empty, in: prompt), "the block's title is left for an emptied file")
+        #expect(!SystemPrompt.reflectsMemory(nil, in: prompt), "the block's title is left with memory off")
+
+        try "The user's airship is called Ada.\n§\nIts hangar is in Friedrichshafen.".write(
+            toFile: memory.path(.memory), atomically: true, encoding: .utf8)
+        #expect(!SystemPrompt.reflectsMemory(try await memory.snapshot(), in: prompt), "an entry more")
+    }
 }

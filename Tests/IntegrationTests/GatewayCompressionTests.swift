@@ -58,6 +58,47 @@ struct GatewayCompressionTests {
         }
     }
 
+    @Test("after a compression the prompt is kept word for word when the memory files are as it shows them, rebuilt and stored when not")
+    func promptAfterCompression() async throws {
+        let home = NSTemporaryDirectory() + "hermes-compression-home-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let memories = home + "/memories/MEMORY.md"
+        try FileManager.default.createDirectory(atPath: home + "/memories", withIntermediateDirectories: true)
+        try "The user's airship is called Ada.".write(toFile: memories, atomically: true, encoding: .utf8)
+        let model = summarisingModel()
+        /// The system prompts of the chat requests of `session`'s turns (each turn's first message carries its text).
+        func prompts() -> [String] {
+            model.requests.filter { !$0.isSummaryRequest }.compactMap { $0.messages.first?.content }
+        }
+        try await withGateway(
+            GatewayConfiguration(), model: model,
+            settings: {
+                compressing(&$0)
+                $0.hermesHome = home
+            }
+        ) { gateway in
+            try await chat(gateway, session: "unchanged", turns: 30)
+            let unchanged = prompts()
+            #expect(try await gateway.store.history(of: SessionID("unchanged")).contains(where: ContextCompressor.isCompaction))
+            #expect(Set(unchanged).count == 1, "one prompt before and after the compression")
+            #expect(unchanged.first?.contains("The user's airship is called Ada.") == true)
+            #expect(try await gateway.store.session(SessionID("unchanged"))?.systemPrompt == unchanged.first)
+
+            try await chat(gateway, session: "changed", turns: 1)
+            let before = try #require(prompts().last)
+            try "The user's airship is called Ada.\n§\nIts hangar is in Friedrichshafen.".write(
+                toFile: memories, atomically: true, encoding: .utf8)
+            try await chat(gateway, session: "changed", turns: 29)
+            let changed = Array(prompts().dropFirst(unchanged.count))
+            #expect(try await gateway.store.history(of: SessionID("changed")).contains(where: ContextCompressor.isCompaction))
+            let after = try #require(changed.last)
+            #expect(!before.contains("Friedrichshafen"), "the snapshot of the session's start")
+            #expect(after.contains("Its hangar is in Friedrichshafen."), "rebuilt with the memory as it is now")
+            #expect(Set(changed) == [before, after], "the first prompt until the compression, the rebuilt one after it")
+            #expect(try await gateway.store.session(SessionID("changed"))?.systemPrompt == after)
+        }
+    }
+
     @Test("a failing summary model leaves the session usable, and the failure shows in /metrics")
     func failedSummariesFallBack() async throws {
         try await withGateway(

@@ -59,7 +59,8 @@ public struct PromptInputs: Sendable {
 ///
 /// Built once per session, from files read on a thread that may block (`build` is synchronous:
 /// call it off the cooperative pool), and stored with the session, so a resumed session keeps
-/// its prompt word for word (`storedPromptMatches`).
+/// its prompt word for word (`storedPromptMatches`); rebuilt after a compression only when the
+/// memory files no longer read as it shows them (`reflectsMemory`).
 ///
 /// Not built yet as Python does: the coding posture Python adds for `cli` in a code workspace
 /// (its brief and git snapshot, and the focus mode that shortens the skills index), the Python
@@ -124,6 +125,18 @@ public enum SystemPrompt {
             if !stored.isEmpty, !current.isEmpty, stored != current { return false }
         }
         return true
+    }
+
+    /// Whether `prompt` already shows the memory as `snapshot` (just reloaded) has it, so that a
+    /// compression may keep the prompt word for word (Python's
+    /// `_cached_prompt_reflects_builtin_memory`): every non-empty block is in it verbatim, and no
+    /// block title is left for a target that is now empty or off. A nil snapshot (no memory
+    /// store) has no blocks.
+    public static func reflectsMemory(_ snapshot: MemorySnapshot?, in prompt: String) -> Bool {
+        MemoryTarget.allCases.allSatisfy { target in
+            let block = pythonStrip(snapshot?.block(target) ?? "")
+            return block.isEmpty ? !prompt.contains(target.blockTitle) : prompt.contains(block)
+        }
     }
 
     /// Python's `str.strip()` of each part, the empty ones dropped, joined by a blank line.

@@ -5,9 +5,10 @@ import Logging
 
 /// The session layer: every turn of every entry point goes through `run(_:onEvent:)`, which
 /// finds the session's agent (cached, or rebuilt from the store with its whole history), runs
-/// the turn, and stores what it added: the compaction of a compressed history first, then the
-/// turn's messages with its token and call counts, in one commit each. The gateway routes and
-/// delivers; `hermes chat` prints; neither writes to the store.
+/// the turn, and stores what it added: the compaction of a compressed history first (and the
+/// system prompt it rebuilt, if it did), then the turn's messages with its token and call counts,
+/// in one commit each. The gateway routes and delivers; `hermes chat` prints; neither writes to
+/// the store.
 ///
 /// Without a store (`hermes chat --no-store`, the harness's agent target) nothing is recorded,
 /// and an agent dropped from the cache starts again with no history.
@@ -52,6 +53,7 @@ public final class Sessions: Sendable {
             if let store {
                 do {
                     if let compaction = result.compaction { try await store.compact(session, to: compaction.history) }
+                    if let prompt = result.systemPrompt { try await store.setSystemPrompt(prompt, of: session) }
                     try await store.append(
                         result.messages, to: session, usage: SessionUsage(result.usage, calls: result.modelCalls))
                 } catch {

@@ -40,6 +40,9 @@ public enum MemoryTarget: String, Sendable, Hashable, CaseIterable {
 
     /// The file's name in `$HERMES_HOME/memories`.
     public var fileName: String { self == .user ? "USER.md" : "MEMORY.md" }
+
+    /// The title of its block in the system prompt (Python's `MEMORY_BLOCK_HEADERS`).
+    public var blockTitle: String { self == .user ? "USER PROFILE (who the user is)" : "MEMORY (your personal notes)" }
 }
 
 /// What the memory files held when a session started, as its system prompt shows them: frozen
@@ -415,8 +418,7 @@ public actor MemoryStore {
         let limit = limit(target)
         let content = MemoryFile.joined(entries)
         let current = PythonText.length(content)
-        let title = target == .user ? "USER PROFILE (who the user is)" : "MEMORY (your personal notes)"
-        let header = "\(title) [\(PythonText.percent(current, of: limit))% — \(Self.usage(current, limit)) chars]"
+        let header = "\(target.blockTitle) [\(PythonText.percent(current, of: limit))% — \(Self.usage(current, limit)) chars]"
         let rule = String(repeating: "═", count: 46)
         return "\(rule)\n\(header)\n\(rule)\n\(content)"
     }
