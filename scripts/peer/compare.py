@@ -145,7 +145,11 @@ Machine: {machine['cores']} cores, {machine['memory_bytes'] / 2**30:.0f} GiB, {m
 Versions: hermes-agent 0.19.0 (pip, `[messaging]` extra, in `.venv-peer`); Hermes for Swift, release
 build, at the commit each section names.
 Both servers talk to the same LLM simulator (`hermes-bench sim llm --scenario FILE`) and are
-started afresh for each repetition, with a fresh `state.db` (`HERMES_HOME` for Python, `--db` for ours).
+started afresh for each repetition, each with a fresh `HERMES_HOME` (its own `state.db`) holding
+the same `config.yaml`: the same model endpoint, admission limit and compression settings, and
+the same toolsets for the API server (web, terminal, file, skills, todo, memory, session_search:
+the ones both implement), so each builds its own system prompt from the same home and sends the
+model the same tool schemas; the "bytes per model call" rows show what each side sent.
 
 How the figures are made: `hermes-bench run SCENARIO --target URL` drives each server (its report
 is under `Reports/peer/NAME/python|swift/`); CPU seconds and peak RSS (`VmHWM`) of the server

@@ -48,15 +48,18 @@ start_llm() {
 sim_stats() { curl -sf "${llm%/v1}/sim/stats"; }
 
 # The settings file both sides read from their HERMES_HOME: one config.yaml in Python's keys (the
-# model, the same admission limit as ours: 64 turns at once, Python's default is 10, and the
-# scenario's compression: section under Python's names).
+# model, the same admission limit as ours: 64 turns at once, Python's default is 10, the
+# scenario's compression: section under Python's names, and the same tools: the API server's
+# toolsets are the seven both implement, so each side sends the model the same tool schemas,
+# where Python's default would add browser, vision, code execution and others we do not have).
 write_config() {
     .venv-peer/bin/python - "${scenario:-}" "$llm" "$1" <<'PY'
 import sys, yaml
 scenario, llm, path = sys.argv[1:]
 compression = (yaml.safe_load(open(scenario)) or {}).get("compression") if scenario else None
 config = {"model": {"provider": "custom", "base_url": llm, "default": "hermes-sim"},
-          "gateway": {"api_server": {"max_concurrent_runs": 64}}}
+          "gateway": {"api_server": {"max_concurrent_runs": 64}},
+          "platform_toolsets": {"api_server": ["web", "terminal", "file", "skills", "todo", "memory", "session_search"]}}
 if compression:
     config["model"]["context_length"] = compression["context_length"]
     names = {"threshold": "threshold", "protect_first": "protect_first_n",
@@ -74,14 +77,17 @@ next_port() {
 
 # start_python HOME: the Python API server on $port with HERMES_HOME=HOME (its state.db is
 # HOME/state.db). Sets $server (its pid, also added to $pids) and writes the moment it was
-# started (`date +%s.%N`) to $work/started.
+# started (`date +%s.%N`) to $work/started. It runs as from an activated virtualenv (its python3
+# first on PATH, so the toolchain probe has no line to add, as ours has none), and with a dummy
+# TAVILY_API_KEY that makes it offer its web tools (never called), as ours offers them.
 start_python() {
     local home=$1
     mkdir -p "$home"
     write_config "$home/config.yaml"
     date +%s.%N > "$work/started"
     HERMES_HOME="$home" API_SERVER_ENABLED=true API_SERVER_KEY="$key" API_SERVER_HOST=127.0.0.1 \
-        API_SERVER_PORT="$port" OPENAI_API_KEY=sk-simulator \
+        API_SERVER_PORT="$port" OPENAI_API_KEY=sk-simulator PATH="$PWD/.venv-peer/bin:$PATH" \
+        TAVILY_API_KEY=dummy-key-peer-web-tools-never-called \
         .venv-peer/bin/hermes gateway run > "$home/server.log" 2>&1 &
     server=$!
     pids+=("$server")
