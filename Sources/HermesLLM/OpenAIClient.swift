@@ -99,6 +99,13 @@ public struct OpenAIClient: ChatModel {
         }
     }
 
+    /// Writes a path in a message as it is (`/`, not `\/`).
+    private static let envelopeEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return encoder
+    }()
+
     /// The request as JSON: the envelope and messages by `JSONEncoder`, the tools spliced in
     /// from `encodedTools` as the last member.
     private func encodeBody(_ request: ChatRequest) throws -> ByteBuffer {
@@ -112,7 +119,7 @@ public struct OpenAIClient: ChatModel {
             temperature: request.temperature
         )
         do {
-            let envelope = try JSONEncoder().encode(wire)
+            let envelope = try Self.envelopeEncoder.encode(wire)
             guard !request.tools.isEmpty else { return ByteBuffer(data: envelope) }
             let tools = try encodedTools.json(for: request.tools)
             var body = ByteBuffer()
