@@ -13,7 +13,10 @@ import Synchronization
 /// on the exact prefix the tools are part of, would miss. Slashes are written as they are.
 final class EncodedTools: Sendable {
     private let capacity: Int
-    private let encoded = Mutex<[[ToolSpec]: [UInt8]]>([:])
+    /// By the tools' names, which are cheap to hash where the specs (tens of kilobytes of
+    /// schema) are not; a hit is checked against the specs it was made from, which costs
+    /// nothing when the caller sends the same array again, as an agent does.
+    private let encoded = Mutex<[[String]: (tools: [ToolSpec], json: [UInt8])]>([:])
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -26,11 +29,12 @@ final class EncodedTools: Sendable {
 
     /// `tools` as the JSON array the `tools` member of a request holds.
     func json(for tools: [ToolSpec]) throws -> [UInt8] {
-        if let known = encoded.withLock({ $0[tools] }) { return known }
+        let names = tools.map(\.name)
+        if let known = encoded.withLock({ $0[names] }), known.tools == tools { return known.json }
         let bytes = Array(try Self.encoder.encode(tools))
         encoded.withLock { encoded in
             if encoded.count >= capacity { encoded.removeAll(keepingCapacity: true) }
-            encoded[tools] = bytes
+            encoded[names] = (tools, bytes)
         }
         return bytes
     }

@@ -4,9 +4,15 @@ import Logging
 
 /// A log handler that masks secrets (`Redactor`) in the message and in every metadata value
 /// before the line is written, as the Python project's `RedactingFormatter` does for its logs.
+///
+/// The logger's own metadata is kept as set and masked only when a line is written: libraries
+/// set metadata on every request (AsyncHTTPClient its request id), and masking each value as it
+/// was set cost the gateway a regular-expression scan per model call for lines never written.
 public struct RedactingLogHandler: LogHandler {
     private var inner: any LogHandler
     private let redactor: Redactor
+    /// The logger's metadata, unmasked; the inner handler is given it with each line.
+    public var metadata: Logger.Metadata = [:]
 
     /// Wraps `inner`.
     public init(_ inner: any LogHandler, redactor: Redactor) {
@@ -26,20 +32,16 @@ public struct RedactingLogHandler: LogHandler {
         set { inner.logLevel = newValue }
     }
 
-    public var metadata: Logger.Metadata {
-        get { inner.metadata }
-        set { inner.metadata = redact(newValue) }
-    }
-
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { inner[metadataKey: key] }
-        set { inner[metadataKey: key] = newValue.map(redact) }
+        get { metadata[key] }
+        set { metadata[key] = newValue }
     }
 
     public func log(event: LogEvent) {
         var event = event
         event.message = Logger.Message(stringLiteral: redactor.redact(event.message.description))
-        event.metadata = event.metadata.map { redact($0) }
+        let merged = metadata.merging(event.metadata ?? [:]) { _, line in line }
+        event.metadata = merged.isEmpty ? nil : redact(merged)
         inner.log(event: event)
     }
 

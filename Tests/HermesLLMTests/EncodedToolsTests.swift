@@ -22,5 +22,10 @@ import Testing
             + #""required":["path"],"type":"object"}},"type":"function"}]"#
         #expect(String(decoding: bytes, as: UTF8.self) == expected)
         #expect(try tools.json(for: [spec]) == bytes)
+
+        var changed = spec
+        changed.description = "Read a file."
+        let other = String(decoding: try tools.json(for: [changed]), as: UTF8.self)
+        #expect(other.contains(#""description":"Read a file.""#), "the same names with other specs are encoded afresh")
     }
 }
