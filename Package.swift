@@ -177,7 +177,8 @@ let package = Package(
         .executableTarget(
             name: "hermes-bench",
             dependencies: [
-                "HermesBench", "HermesSimulators", "HermesStore", "HermesTelemetry", "HermesCore", "HermesConfig", "CJemalloc",
+                "HermesBench", "HermesSimulators", "HermesStore", "HermesTelemetry", "HermesCore", "HermesConfig", "HermesRuntime",
+                "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]

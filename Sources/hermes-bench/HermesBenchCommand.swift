@@ -1,5 +1,6 @@
 import ArgumentParser
 import HermesCore
+import HermesRuntime
 
 /// The `hermes-bench` command: simulators and benchmarks.
 @main
@@ -13,4 +14,20 @@ struct HermesBenchCommand: AsyncParsableCommand {
             CompareCommand.self, MergeCommand.self, ServeCommand.self,
         ]
     )
+
+    /// Logs go through the same redacting handler as `hermes`'s, so that an in-process runtime
+    /// logs, and costs, what the shipped one does.
+    static func main() async {
+        RedactingLogHandler.bootstrap()
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
