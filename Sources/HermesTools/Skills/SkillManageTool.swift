@@ -14,11 +14,9 @@ import HermesCore
 /// Python session reading the skill at the same moment sees the old text or the new. Python takes
 /// no lock for these writes, and neither does this.
 ///
-/// Deliberately not Python's: `patch` finds `old_string` exactly (Python's fuzzy fallbacks, which
-/// forgive whitespace and indentation drift, and its "did you mean" hint are not ported); the
-/// optional security scan of `skills.guard_agent_created` and the `write_approval` staging (both
-/// off by default) are not implemented; an action outside the schema's list is refused by the
-/// argument check before it gets here.
+/// Not yet as Python's: the optional security scan of `skills.guard_agent_created` and the
+/// `write_approval` staging (both off by default) are not implemented. An action outside the
+/// schema's list is refused by the argument check before it gets here.
 struct SkillManageTool: Tool {
     /// Python's schema, whose description names where new skills go (`display_hermes_home()`).
     static func specification(displayHome: String) -> ToolSpec {
@@ -403,13 +401,15 @@ extension SkillsLibrary {
             return Self.refusal("File not found: \(SkillFiles.relative(target, to: directory) ?? target)")
         }
         guard let content = SkillFiles.readText(target) else { return .toolError("cannot read \(target) as UTF-8 text") }
-        let replaced: (text: String, count: Int)
-        switch Self.replacing(old, with: new, in: content, all: replaceAll) {
-        case .success(let value): replaced = value
-        case .failure(let error):
+        // The same matcher as the `patch` tool's, as in Python: spacing, indentation and quotes
+        // the model misremembers do not make it fail.
+        let outcome = FuzzyMatch.findAndReplace(in: content, old: old, new: new, replaceAll: replaceAll)
+        if let error = outcome.error {
             let preview = PythonText.prefix(content, 500) + (PythonText.length(content) > 500 ? "..." : "")
-            return .object(["success": false, "error": .string(error.message), "file_preview": .string(preview)])
+            let message = error + FuzzyMatch.noMatchHint(error: error, count: outcome.count, old: old, content: content)
+            return .object(["success": false, "error": .string(message), "file_preview": .string(preview)])
         }
+        let replaced = (text: outcome.content, count: outcome.count)
         if let error = Self.sizeError(replaced.text, label: label) { return Self.refusal(error) }
         if (filePath ?? "").isEmpty, let error = Self.frontmatterError(replaced.text) {
             return Self.refusal("Patch would break SKILL.md structure: \(error)")
@@ -425,25 +425,6 @@ extension SkillsLibrary {
             "success": true, "message": .string("Patched \(label) in skill '\(name)' (\(replaced.count) replacement\(plural))."),
             "_change": .object(["old": .string(preview(old)), "new": .string(preview(new))]),
         ])
-    }
-
-    /// Why a patch found nothing to replace, in the words of Python's `fuzzy_find_and_replace`.
-    struct PatchFailure: Error {
-        var message: String
-    }
-
-    /// `old` replaced by `new` in `content` (every occurrence with `all`, else the only one),
-    /// matching exactly; occurrences do not overlap, as with `str.replace`.
-    static func replacing(_ old: String, with new: String, in content: String, all: Bool) -> Result<(text: String, count: Int), PatchFailure> {
-        if PythonText.same(old, new) { return .failure(PatchFailure(message: "old_string and new_string are identical")) }
-        let parts = PythonText.split(content, separator: old)
-        let count = parts.count - 1
-        guard count > 0 else { return .failure(PatchFailure(message: "Could not find a match for old_string in the file")) }
-        if count > 1 && !all {
-            return .failure(
-                PatchFailure(message: "Found \(count) matches for old_string. Provide more context to make it unique, or use replace_all=True."))
-        }
-        return .success((parts.joined(separator: new), count))
     }
 
     private func delete(_ name: String, absorbedInto: String?) -> PythonJSON {
