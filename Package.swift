@@ -190,7 +190,7 @@ let package = Package(
         .testTarget(
             name: "HermesLLMTests",
             dependencies: [
-                "HermesLLM", "HermesSimulators", .product(name: "NIOCore", package: "swift-nio"),
+                "HermesLLM", "HermesCore", "HermesSimulators", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
@@ -235,7 +235,10 @@ let package = Package(
         ),
         .testTarget(
             name: "HermesRuntimeTests",
-            dependencies: ["HermesRuntime", "HermesConfig", "HermesCore", "HermesAgent", "HermesGateway", "HermesTesting", "HermesTools"]
+            dependencies: [
+                "HermesRuntime", "HermesConfig", "HermesCore", "HermesAgent", "HermesGateway", "HermesTesting", "HermesTools",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "IntegrationTests",

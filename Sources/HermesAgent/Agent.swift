@@ -13,6 +13,9 @@ import Logging
 /// With a `ContextCompressor`, a request whose estimated tokens pass the threshold is preceded
 /// by a compression of the history; only this session waits for it. After a compression the
 /// system prompt is refreshed (`PromptRefresher`), as Python rebuilds it then and only then.
+///
+/// With `AgentConfiguration.reviewNudges`, a turn after which Python would review the memory or
+/// the skills says so in its result (`TurnResult.review`), and `review(_:)` runs that review.
 public actor Agent {
     /// The configuration in force.
     public let configuration: AgentConfiguration
@@ -33,6 +36,8 @@ public actor Agent {
     private let clock: any HermesClock
     private let refreshPrompt: PromptRefresher?
     private var running = false
+    private var reviewCounters: ReviewCounters?
+    private let tools: ToolRegistry
 
     /// Makes an agent. Throws `.configuration` for an unknown toolset. The summary cooldown runs
     /// on `clock`; the durations a turn reports are real time. Without `refreshPrompt` the
@@ -43,19 +48,33 @@ public actor Agent {
         compressor: ContextCompressor? = nil, refreshPrompt: PromptRefresher? = nil, logger: Logger? = nil,
         clock: any HermesClock = ContinuousClock()
     ) throws(AgentError) {
+        try self.init(
+            model: model, tools: tools, context: context, configuration: configuration, history: history,
+            compressor: compressor, refreshPrompt: refreshPrompt, restriction: nil, logger: logger, clock: clock)
+    }
+
+    /// An agent whose tools run only if `restriction` names them (a review's).
+    private init(
+        model: any ChatModel, tools: ToolRegistry, context: ToolContext, configuration: AgentConfiguration,
+        history: [Message], compressor: ContextCompressor?, refreshPrompt: PromptRefresher?,
+        restriction: (tools: Set<String>, refusal: @Sendable (String) -> String)?, logger: Logger?, clock: any HermesClock
+    ) throws(AgentError) {
         do {
             toolSpecs = try tools.specs(forToolsets: configuration.toolsets)
         } catch {
             throw AgentError(.configuration, error.message)
         }
         self.model = model
+        self.tools = tools
         self.configuration = configuration
         self.systemPrompt = configuration.systemPrompt
         self.refreshPrompt = refreshPrompt
         self.history = history
         self.context = context
+        self.reviewCounters = configuration.reviewNudges.map { ReviewCounters(nudges: $0, history: history) }
         self.executor = ToolExecutor(
-            registry: tools, enabled: Set(toolSpecs.map(\.name)), maxResultCharacters: configuration.maxToolResultCharacters)
+            registry: tools, enabled: Set(toolSpecs.map(\.name)), maxResultCharacters: configuration.maxToolResultCharacters,
+            restriction: restriction)
         self.logger = logger ?? Logger(label: "hermes.agent")
         self.compressor = compressor
         self.clock = clock
@@ -84,6 +103,8 @@ public actor Agent {
         defer { running = false }
         // Python allows a few failed memory consolidations per turn, counted afresh each turn.
         await context.memory?.resetConsolidationFailures()
+        let reviewMemory =
+            reviewCounters?.turnStarted(memoryOffered: executor.enabled.contains("memory") && context.memory != nil) ?? false
 
         let started = ContinuousClock.now
         var base = history
@@ -106,6 +127,7 @@ public actor Agent {
 
         while modelCalls < configuration.maxIterations {
             try Task.checkCancellation()
+            reviewCounters?.modelCall(skillsOffered: executor.enabled.contains("skill_manage"))
             if let done = await compressIfNeeded(base, then: added, systemPrompt: requestPrompt) {
                 base = done.history
                 compaction = done
@@ -129,7 +151,7 @@ public actor Agent {
 
             if completion.message.toolCalls.isEmpty {
                 return finish(
-                    base: base, added: added, compaction: compaction, prompt: sessionPrompt,
+                    base: base, added: added, compaction: compaction, prompt: sessionPrompt, reviewMemory: reviewMemory,
                     reply: completion.message.content ?? "",
                     usage: usage, modelCalls: modelCalls, stop: .completed, runs: toolRuns, started: started,
                     modelTime: modelTime, toolTime: toolTime, firstToken: firstToken)
@@ -140,6 +162,7 @@ public actor Agent {
             toolRuns += runs
             for run in runs {
                 added.append(.tool(callID: run.call.id, name: run.call.name, content: run.result))
+                if executor.enabled.contains(run.call.name) { reviewCounters?.toolRan(run.call.name) }
             }
         }
         logger.info(
@@ -148,8 +171,8 @@ public actor Agent {
         let reply = "I stopped after \(modelCalls) model calls (the iteration budget) before reaching a final answer."
         added.append(.assistant(reply))
         return finish(
-            base: base, added: added, compaction: compaction, prompt: sessionPrompt, reply: reply, usage: usage,
-            modelCalls: modelCalls,
+            base: base, added: added, compaction: compaction, prompt: sessionPrompt, reviewMemory: reviewMemory,
+            reply: reply, usage: usage, modelCalls: modelCalls,
             stop: .iterationBudget, runs: toolRuns, started: started, modelTime: modelTime, toolTime: toolTime,
             firstToken: firstToken)
     }
@@ -233,16 +256,42 @@ public actor Agent {
     }
 
     private func finish(
-        base: [Message], added: [Message], compaction: Compaction?, prompt: String, reply: String, usage: Usage,
-        modelCalls: Int, stop: TurnResult.StopReason, runs: [ToolRun], started: ContinuousClock.Instant,
+        base: [Message], added: [Message], compaction: Compaction?, prompt: String, reviewMemory: Bool, reply: String,
+        usage: Usage, modelCalls: Int, stop: TurnResult.StopReason, runs: [ToolRun], started: ContinuousClock.Instant,
         modelTime: Duration, toolTime: Duration, firstToken: Duration?
     ) -> TurnResult {
         history = base + added
         let rebuilt = prompt == systemPrompt ? nil : prompt
         systemPrompt = prompt
+        let reviewSkills = reviewCounters?.turnEnded(skillsOffered: executor.enabled.contains("skill_manage")) ?? false
+        var review: ReviewRequest?
+        // As Python: a review follows a turn that gave an answer.
+        if reviewMemory || reviewSkills, !reply.isEmpty {
+            review = ReviewRequest(memory: reviewMemory, skills: reviewSkills, history: history, systemPrompt: prompt)
+        }
         return TurnResult(
             reply: reply, messages: added, usage: usage, modelCalls: modelCalls, stopReason: stop, toolRuns: runs,
             duration: ContinuousClock.now - started, modelTime: modelTime, toolTime: toolTime,
-            timeToFirstToken: firstToken, compaction: compaction, systemPrompt: rebuilt)
+            timeToFirstToken: firstToken, compaction: compaction, systemPrompt: rebuilt, review: review)
+    }
+
+    /// Runs `request` as Python's `_run_review_in_thread` does: a fork of this agent, with the
+    /// session's prompt and tools (so that its request shares the session's cached prefix), the
+    /// conversation to review, at most 16 model calls, no compression and no reviews of its own,
+    /// allowed to run only the memory and skills tools (the others are refused). What it writes
+    /// lands in the memory files and the skills directory; nothing of it is in the session.
+    /// Returns the review's turn.
+    public nonisolated func review(_ request: ReviewRequest) async throws -> TurnResult {
+        var forked = configuration
+        forked.systemPrompt = request.systemPrompt
+        forked.maxIterations = 16
+        forked.reviewNudges = nil
+        let toolsets = context.memory == nil ? ["skills"] : ["memory", "skills"]
+        let allowed = Set(toolsets.flatMap { tools.tools(inToolset: $0) ?? [] })
+        let fork = try Agent(
+            model: model, tools: tools, context: context, configuration: forked, history: request.history,
+            compressor: nil, refreshPrompt: nil, restriction: (allowed, PythonReviewPrompts.denial), logger: logger,
+            clock: clock)
+        return try await fork.respond(to: request.prompt)
     }
 }

@@ -23,6 +23,8 @@ public struct AgentConfiguration: Sendable {
     /// The longest tool result the model is given, in characters; past it the middle is dropped
     /// behind a marker (Python's per-result budget, `DEFAULT_RESULT_SIZE_CHARS`).
     public var maxToolResultCharacters = 100_000
+    /// Python's nudges to review the memory and the skills after a turn; nil asks for no review.
+    public var reviewNudges: ReviewNudges?
 
     /// Makes a configuration. The defaults follow the Python project (90 iterations).
     public init(

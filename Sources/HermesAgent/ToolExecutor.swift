@@ -15,13 +15,21 @@ public struct ToolExecutor: Sendable {
     public let enabled: Set<String>
     /// The longest result handed back to the model, in characters.
     public let maxResultCharacters: Int
+    /// When set, only these of the enabled tools run; the others are refused with this message
+    /// (a background review is offered every tool, so that its request is the session's bytes,
+    /// and may run only the memory and skills tools).
+    public let restriction: (tools: Set<String>, refusal: @Sendable (String) -> String)?
 
-    /// Makes an executor over `registry`, allowing the tools named in `enabled` and cutting
-    /// results past `maxResultCharacters`.
-    public init(registry: ToolRegistry, enabled: Set<String>, maxResultCharacters: Int = 100_000) {
+    /// Makes an executor over `registry`, allowing the tools named in `enabled` (and only those
+    /// of them in `restriction`, when given) and cutting results past `maxResultCharacters`.
+    public init(
+        registry: ToolRegistry, enabled: Set<String>, maxResultCharacters: Int = 100_000,
+        restriction: (tools: Set<String>, refusal: @Sendable (String) -> String)? = nil
+    ) {
         self.registry = registry
         self.enabled = enabled
         self.maxResultCharacters = maxResultCharacters
+        self.restriction = restriction
     }
 
     /// `result` cut to `maxResultCharacters`: its head and tail, with a marker saying how much
@@ -104,6 +112,9 @@ public struct ToolExecutor: Sendable {
         guard enabled.contains(call.name), let tool = registry.tool(named: call.name) else {
             let names = enabled.sorted().joined(separator: ", ")
             throw ToolError(.unknownTool, "unknown tool '\(call.name)'; the tools available are: \(names)")
+        }
+        if let restriction, !restriction.tools.contains(call.name) {
+            throw ToolError(.refused, restriction.refusal(call.name))
         }
         let trimmed = call.arguments.trimmingCharacters(in: .whitespacesAndNewlines)
         let arguments: JSONValue

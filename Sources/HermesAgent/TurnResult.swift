@@ -36,6 +36,9 @@ public struct TurnResult: Sendable {
     /// When a compression rebuilt the session's system prompt: the new one, which a store keeps
     /// in place of the old (after the compaction).
     public var systemPrompt: String? = nil
+    /// When Python would review the memory or the skills after this turn: what and how
+    /// (`Agent.review(_:)` runs it).
+    public var review: ReviewRequest? = nil
 
     /// The runtime's own cost: the turn minus model and tool time.
     public var overhead: Duration { duration - modelTime - toolTime }

@@ -122,6 +122,7 @@ public struct HermesRuntime: Sendable {
             maxIterations: settings.maxIterations, stream: settings.stream)
         configured.maxToolResultCharacters = settings.maxToolResultCharacters
         configured.ephemeralSystemPrompt = settings.systemPrompt
+        configured.reviewNudges = settings.reviewNudges
         let base = configured
         let web = settings.web
         let directory = settings.workingDirectory
@@ -211,6 +212,7 @@ public struct HermesRuntime: Sendable {
     /// Kills the background processes still running, closes the store (committing what is
     /// queued) and the HTTP pools.
     public func shutdown() async {
+        await sessions.reviews.shutdown()
         await processes.shutdown()
         await store?.close()
         await clients.shutdown()

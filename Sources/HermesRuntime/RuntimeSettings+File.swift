@@ -99,6 +99,11 @@ extension RuntimeSettings {
         // Read by the skills tools and the prompt's index at each use (`SkillsLibrary`), as Python reads them.
         if top.members["skills"]?.mapping != nil, let skills = try top.section("skills") {
             for key in ["disabled", "platform_disabled", "external_dirs", "template_vars"] { _ = skills.take(key) }
+            // Python reads any whole number here; 0 or less turns the nudge off.
+            if let calls = try skills.int("creation_nudge_interval", atLeast: .min) {
+                reviewNudges.skillCalls = max(0, calls)
+                sources["skills.creation_nudge_interval"] = skills.source("creation_nudge_interval")
+            }
         }
         // As in Python, a name that is not a zone falls back to the machine's (`hermes config show` says so).
         if let zone = try top.string("timezone"), !zone.isEmpty {
@@ -295,6 +300,7 @@ extension RuntimeSettings {
         if let on = try section.bool("user_profile_enabled") { memory.userProfileEnabled = on }
         if let limit = try section.int("memory_char_limit", atLeast: 1) { memory.memoryCharLimit = limit }
         if let limit = try section.int("user_char_limit", atLeast: 1) { memory.userCharLimit = limit }
+        if let turns = try section.int("nudge_interval", atLeast: .min) { reviewNudges.memoryTurns = max(0, turns) }
         sources["memory"] = .file(section.reader.file, line: section.node.mark?.line ?? 0)
     }
 

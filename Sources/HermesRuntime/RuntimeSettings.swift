@@ -46,6 +46,9 @@ public struct RuntimeSettings: Sendable {
     public var profile = "default"
     /// `memory.*`: whether the memory and user-profile stores are on, and their limits.
     public var memory = MemoryConfiguration()
+    /// `memory.nudge_interval` and `skills.creation_nudge_interval`: how often a background review
+    /// of the memory and the skills follows a turn (Python's defaults, 10 and 10).
+    public var reviewNudges = ReviewNudges()
     /// `$HOME`, which the prompt's environment hint names.
     public var userHome = NSHomeDirectory()
     /// `HERMES_ENVIRONMENT_HINT`: text the prompt adds to its environment hint.

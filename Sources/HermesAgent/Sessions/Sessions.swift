@@ -20,6 +20,8 @@ public final class Sessions: Sendable {
     public let agents: AgentCache
     /// Where turns are stored; nil records nothing.
     public let store: (any SessionStore)?
+    /// The reviews of memory and skills that turns asked for, running after their replies.
+    public let reviews: BackgroundReviews
     private let makeAgent: AgentFactory
     private let metrics: HermesMetrics?
     private let logger: Logger
@@ -32,6 +34,7 @@ public final class Sessions: Sendable {
     ) {
         self.store = store
         self.agents = agents
+        self.reviews = BackgroundReviews(logger: logger)
         self.metrics = metrics
         self.logger = logger
         self.makeAgent = makeAgent
@@ -64,6 +67,7 @@ public final class Sessions: Sendable {
             if let metrics {
                 for run in result.toolRuns { metrics.recordToolCall(run.call.name, duration: run.duration) }
             }
+            if let review = result.review { reviews.start(review, on: agent) }
             return result
         } catch let error as AgentError {
             throw error
