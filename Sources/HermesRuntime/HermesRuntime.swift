@@ -156,8 +156,11 @@ public struct HermesRuntime: Sendable {
             context.terminalTimeout = settings.terminalTimeout
             context.memory = memory
             context.processes = processes
-            // The API server answers one request and cannot speak later; the other platforms can.
-            context.asyncDelivery = session.source != "api_server"
+            // The API server answers one request and cannot speak later, and `hermes chat` exits
+            // after its reply (Python's one-shot declares itself a stateless channel); the chat
+            // platforms can, through the gateway, which delivers to the session's chat.
+            context.asyncDelivery = session.source != "api_server" && session.source != "cli"
+            if context.asyncDelivery { context.chat = chat }
             // Python's gateway binds the session's platform (its disabled-skills list); its CLI binds none.
             context.skills = settings.hermesHome.map { home in
                 SkillsLibrary(
@@ -185,14 +188,14 @@ public struct HermesRuntime: Sendable {
         }
     }
 
-    /// The gateway over this runtime's sessions; it needs the session store and a usable API key.
+    /// The gateway over this runtime's sessions, which also delivers the notifications of its
+    /// background processes to their chats; it needs the session store and a usable API key.
     /// `onDelivery` hears, for each platform message accepted, when its reply was fully delivered.
     public func makeGateway(onDelivery: (@Sendable (PlatformDelivery) -> Void)? = nil) throws(ConfigError) -> Gateway {
         _ = try requireStore()
         return Gateway(
             configuration: settings.gateway, apiKey: try settings.apiServerKey(), sessions: sessions, approvals: approvals,
-            metrics: metrics,
-            platformClient: clients.platforms,
+            metrics: metrics, platformClient: clients.platforms, processes: processes, redactor: settings.redactor,
             clock: clock, logger: logger, onDelivery: onDelivery)
     }
 

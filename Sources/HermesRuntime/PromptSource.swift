@@ -8,7 +8,8 @@ import NIOPosix
 /// with a resumed session made for this model and provider, word for word; else one built as
 /// Python builds it, with the memory snapshot taken then; and after each compression, the prompt
 /// in force if it still shows the memory files as they are now, else one built anew. Files are
-/// read on NIO's blocking pool, never on the cooperative one.
+/// read and git runs on NIO's blocking pool, never on the cooperative one; the toolchain probe,
+/// on a thread of its own, is awaited before.
 struct PromptSource: Sendable {
     var session: NewSession
     var toolsets: [String]
@@ -53,6 +54,10 @@ struct PromptSource: Sendable {
         inputs.profile = settings.profile
         inputs.contextLength = contextLength
         inputs.environmentHint = settings.environmentHint
+        inputs.codingContext = settings.codingContext
+        inputs.codingInstructions = settings.codingInstructions
+        // Awaited here, holding no thread of the blocking pool the prompt is built on.
+        if settings.environmentProbe { inputs.toolchainLine = await EnvironmentProbe.line() }
         inputs.timeZone = settings.timeZone
         if let memory { inputs.memoryBlocks = [memory.block(.memory), memory.block(.user)] }
         let prepared = inputs

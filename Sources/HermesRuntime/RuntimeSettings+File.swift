@@ -79,6 +79,7 @@ extension RuntimeSettings {
         try applyCompression(top)
         try applyPlatforms(top)
         try applyMemory(top)
+        try applyDisplay(top)
         try applyExtensions(top)
         if let list = top.take("platform_toolsets") {
             guard let mapping = list.mapping else {
@@ -226,6 +227,33 @@ extension RuntimeSettings {
             disabledToolsets = names
             sources["agent.disabled_toolsets"] = agent.source("disabled_toolsets")
         }
+        try applyPrompt(agent)
+    }
+
+    /// The `agent` keys of the system prompt, as Python reads them: `coding_context` by its text
+    /// (a bare on or off included), `coding_instructions` as a text or a list of lines,
+    /// `environment_hint` as text.
+    private mutating func applyPrompt(_ agent: ConfigSection) throws(ConfigError) {
+        if let node = agent.take("coding_context") {
+            codingContext = CodingContextMode(configured: try agent.string(node, at: "agent.coding_context"))
+            sources["agent.coding_context"] = agent.source("coding_context")
+        }
+        if let node = agent.take("coding_instructions") {
+            let lines =
+                if node.sequence != nil {
+                    try agent.reader.strings(node, at: "agent.coding_instructions").map(agent.file.expanded)
+                } else {
+                    [try agent.string(node, at: "agent.coding_instructions")]
+                }
+            codingInstructions = lines.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+                .joined(separator: "\n")
+            sources["agent.coding_instructions"] = agent.source("coding_instructions")
+        }
+        if let probe = try agent.bool("environment_probe") {
+            environmentProbe = probe
+            sources["agent.environment_probe"] = agent.source("environment_probe")
+        }
+        if let hint = try agent.string("environment_hint") { fileEnvironmentHint = hint }
     }
 
     private mutating func applyTerminal(_ top: ConfigSection) throws(ConfigError) {
@@ -342,6 +370,26 @@ extension RuntimeSettings {
             }
         }
     }
+
+    private mutating func applyDisplay(_ top: ConfigSection) throws(ConfigError) {
+        guard let display = try top.section("display"), let node = display.take("background_process_notifications") else { return }
+        // PyYAML reads a bare `off` as false, which Python takes for off.
+        let mode = try node.bool == false ? "off" : display.string(node, at: "display.background_process_notifications")
+        guard let value = Self.backgroundNotifications(mode) else {
+            throw display.reader.error(node, "display.background_process_notifications: \(Self.notAMode(mode))")
+        }
+        gateway.backgroundNotifications = value
+        sources["display.background_process_notifications"] = display.source("background_process_notifications")
+    }
+
+    /// A `display.background_process_notifications` mode, read as Python reads it (trimmed, any
+    /// case). Python falls back to `all` past a warning; a mistyped mode is refused here, as other
+    /// settings are.
+    static func backgroundNotifications(_ text: String) -> BackgroundNotifications? {
+        BackgroundNotifications(rawValue: text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased())
+    }
+
+    static func notAMode(_ text: String) -> String { "\"\(text)\" is not a mode; write all, result, error or off" }
 
     private mutating func applyExtensions(_ top: ConfigSection) throws(ConfigError) {
         if let node = top.take("limits") { try applyLimits(node, reader: top.reader) }

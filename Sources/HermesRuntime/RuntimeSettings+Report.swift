@@ -49,6 +49,7 @@ extension RuntimeSettings {
         row("terminal.timeout", "\(terminalTimeout.components.seconds)s")
         row("approvals.mode", yolo ? "off (dangerous commands run unasked; hardline ones never)" : "manual")
         row("approvals.timeout", "\(approvalTimeout.components.seconds)s")
+        row("display.background_process_notifications", gateway.backgroundNotifications.rawValue)
         if let compression {
             row(
                 "compression",
@@ -82,6 +83,11 @@ extension RuntimeSettings {
         row(
             "timezone",
             timeZone?.identifier ?? timeZoneName.map { "\($0) is not a time zone: the machine's is used" } ?? "the machine's")
+        row("agent.coding_context", codingContext.rawValue)
+        row(
+            "agent.coding_instructions",
+            codingInstructions.isEmpty ? "(none)" : "\(codingInstructions.split(separator: "\n").count) lines, in the coding posture's prompt")
+        row("agent.environment_probe", environmentProbe ? "on" : "off")
         row("agent.system_prompt", systemPrompt.map { "\($0.count) characters, sent after each session's prompt" } ?? "(none)")
         return rows
     }

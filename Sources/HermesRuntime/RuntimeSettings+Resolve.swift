@@ -22,11 +22,13 @@ extension RuntimeSettings {
     /// | model | `--base-url`, `--model`, `--provider` | `HERMES_BASE_URL`, `CUSTOM_BASE_URL`, `HERMES_API_KEY`, `HERMES_MODEL`, `HERMES_INFERENCE_PROVIDER`, the host's `…_API_KEY` | `model`, `providers`, `custom_providers` |
     /// | tools | `--toolsets`, `--max-turns` | `HERMES_MAX_ITERATIONS` | `agent.max_turns`, `agent.disabled_toolsets`, `platform_toolsets` |
     /// | terminal | | `TERMINAL_TIMEOUT`, `MESSAGING_CWD` | `terminal.backend`, `.cwd`, `.timeout` |
+    /// | process notifications | | `HERMES_BACKGROUND_NOTIFICATIONS` | `display.background_process_notifications` |
     /// | streaming | `--no-stream` | | |
     /// | compression | `--context-length` | | `compression`, `auxiliary.compression`, `model.context_length` |
     /// | web tools | | `HERMES_WEB_BASE_URL`, `HERMES_WEB_API_KEY` (`TAVILY_API_KEY`) | `web` |
     /// | Telegram | | `TELEGRAM_BOT_TOKEN`, `TELEGRAM_WEBHOOK_SECRET`, `TELEGRAM_API_BASE_URL` | `platforms.telegram`, `telegram` |
     /// | who may talk | | `GATEWAY_ALLOW_ALL_USERS`, `GATEWAY_ALLOWED_USERS`, `TELEGRAM_ALLOW_ALL_USERS`, `TELEGRAM_ALLOWED_USERS`, `TELEGRAM_GROUP_ALLOWED_USERS`, `TELEGRAM_GROUP_ALLOWED_CHATS`; pairing under `HERMES_HOME` | |
+    /// | system prompt | | `HERMES_ENVIRONMENT_HINT`, `HERMES_EPHEMERAL_SYSTEM_PROMPT`, `HERMES_TIMEZONE` | `agent.environment_hint`, `.system_prompt`, `.coding_context`, `.coding_instructions`, `.environment_probe`, `timezone` |
     /// | safety | | `HERMES_YOLO_MODE`, `HOME`, `HERMES_HOME`, `SUDO_PASSWORD`, `HERMES_WRITE_SAFE_ROOT`, `HERMES_REDACT_SECRETS` | `approvals`, `command_allowlist` |
     public static func resolve(
         flags: SettingsFlags = SettingsFlags(), environment: [String: String], file: String? = nil
@@ -58,6 +60,14 @@ extension RuntimeSettings {
         if let file {
             (fileModel, databasePath) = try settings.apply(file: file, environment: environment, toolsetNames: toolsetNames)
         }
+        // Python's gateway reads the variable before the file.
+        if let text = variable("HERMES_BACKGROUND_NOTIFICATIONS") {
+            guard let mode = backgroundNotifications(text) else {
+                throw ConfigError(.environment("HERMES_BACKGROUND_NOTIFICATIONS"), notAMode(text))
+            }
+            settings.gateway.backgroundNotifications = mode
+            settings.sources["display.background_process_notifications"] = .environment("HERMES_BACKGROUND_NOTIFICATIONS")
+        }
         func url(_ name: String) throws(ConfigError) -> String? {
             try variable(name).map { text throws(ConfigError) in try httpURL(text, source: .environment(name)) }
         }
@@ -75,7 +85,9 @@ extension RuntimeSettings {
             settings.profile = home.profile == "custom" ? "default" : home.profile
         }
         if let path = variable("HOME") { settings.userHome = path }
-        settings.environmentHint = variable("HERMES_ENVIRONMENT_HINT")
+        // Python's embedder variable wins over the file's key; a hint of spaces counts as none.
+        settings.environmentHint = [variable("HERMES_ENVIRONMENT_HINT"), settings.fileEnvironmentHint].compactMap { $0 }
+            .first { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
         if let prompt = environment["HERMES_EPHEMERAL_SYSTEM_PROMPT"], !prompt.isEmpty {
             settings.systemPrompt = prompt
             settings.sources["agent.system_prompt"] = .environment("HERMES_EPHEMERAL_SYSTEM_PROMPT")

@@ -51,8 +51,16 @@ public struct RuntimeSettings: Sendable {
     public var reviewNudges = ReviewNudges()
     /// `$HOME`, which the prompt's environment hint names.
     public var userHome = NSHomeDirectory()
-    /// `HERMES_ENVIRONMENT_HINT`: text the prompt adds to its environment hint.
+    /// `HERMES_ENVIRONMENT_HINT`, else `agent.environment_hint`: text the prompt adds to its
+    /// environment hint.
     public var environmentHint: String?
+    /// `agent.coding_context` (Python's `auto`): when the prompt takes the coding posture.
+    public var codingContext = CodingContextMode.auto
+    /// `agent.coding_instructions` (a text or a list, one line each): the coding posture's
+    /// standing instructions; "" for none.
+    public var codingInstructions = ""
+    /// `agent.environment_probe` (on): whether the prompt names the Python toolchain's state.
+    public var environmentProbe = true
     /// `HERMES_TIMEZONE` (else config.yaml's `timezone`): the zone of the prompt's date; nil is
     /// the machine's.
     public var timeZone: TimeZone?
@@ -106,6 +114,8 @@ public struct RuntimeSettings: Sendable {
     var telegramDisabled = false
     /// config.yaml's `timezone`, an IANA name.
     var timeZoneName: String?
+    /// `agent.environment_hint`, which `HERMES_ENVIRONMENT_HINT` overrides.
+    var fileEnvironmentHint: String?
 
     /// The defaults (no model endpoint: that one has to be given).
     public init() {}

@@ -37,9 +37,14 @@ public struct ToolContext: Sendable {
     /// context has its own, whose processes are killed when it is released.
     public var processes = ProcessRegistry()
     /// Whether the session can hear about a background process after its turn ended (Python's
-    /// `async_delivery_supported`): false on the API server, whose adapter cannot, and then
-    /// `notify_on_complete` and `watch_patterns` are refused with Python's note.
+    /// `async_delivery_supported`): false on the API server, whose adapter cannot, and in
+    /// one-shot `hermes chat`, which exits after its reply; then `notify_on_complete` and
+    /// `watch_patterns` are refused with Python's note.
     public var asyncDelivery = true
+    /// The chat the session talks in (Python's `HERMES_SESSION_PLATFORM`, `_CHAT_ID` and
+    /// `_THREAD_ID`), to which the gateway delivers its background processes' notifications;
+    /// nil where there is none.
+    public var chat: ChatAddress?
     /// The session's `MEMORY.md` and `USER.md`; nil when memory is disabled (both targets off),
     /// and then the `memory` tool answers that it is not available, as Python's does.
     public var memory: MemoryStore?

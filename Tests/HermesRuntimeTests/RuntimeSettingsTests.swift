@@ -77,6 +77,22 @@ import Testing
                 == "TERMINAL_TIMEOUT: Invalid value for TERMINAL_TIMEOUT: '5m' (expected integer). Check ~/.hermes/.env or environment variables.")
     }
 
+    @Test("display.background_process_notifications is read as Python reads it, HERMES_BACKGROUND_NOTIFICATIONS first")
+    func backgroundNotifications() throws {
+        #expect(try RuntimeSettings.resolve(environment: [:]).gateway.backgroundNotifications == .all)
+        let filed = try file("display: {background_process_notifications: Error}")
+        #expect(try RuntimeSettings.resolve(environment: [:], file: filed).gateway.backgroundNotifications == .error)
+        #expect(
+            try RuntimeSettings.resolve(environment: [:], file: file("display: {background_process_notifications: off}")).gateway
+                .backgroundNotifications == .off, "PyYAML's off is false: off")
+        let variable = ["HERMES_BACKGROUND_NOTIFICATIONS": " result "]
+        #expect(try RuntimeSettings.resolve(environment: variable, file: filed).gateway.backgroundNotifications == .result)
+        let bad = #expect(throws: ConfigError.self) {
+            try RuntimeSettings.resolve(environment: ["HERMES_BACKGROUND_NOTIFICATIONS": "loud"])
+        }
+        #expect(bad?.description == #"HERMES_BACKGROUND_NOTIFICATIONS: "loud" is not a mode; write all, result, error or off"#)
+    }
+
     @Test("a Python user's config.yaml loads: the keys not read here are listed with their lines, a typo told apart from a Python setting")
     func pythonFile() throws {
         let path = try file(
@@ -112,7 +128,7 @@ import Testing
         #expect(settings.sources["model.default"] == .file(path, line: 4) && settings.sources["terminal.cwd"] == .file(path, line: 13))
         #expect(
             settings.unreadConfigKeys.map { "\($0.line) \($0.key) \($0.knownToPython)" } == [
-                "7 model.max_tokens true", "10 agent.maxturns false", "11 display true", "13 terminal.persistent_shell true",
+                "7 model.max_tokens true", "10 agent.maxturns false", "12 display.skin true", "13 terminal.persistent_shell true",
                 "18 platforms.discord true",
             ])
         let report = settings.unreadKeysReport()
@@ -126,6 +142,27 @@ import Testing
         #expect(home.messagingWorkingDirectory == "/srv/chat", "a placeholder cwd falls back to MESSAGING_CWD, then $HOME")
         #expect(try RuntimeSettings.resolve(environment: ["HOME": "/home/u"]).messagingWorkingDirectory == "/home/u")
         #expect(try RuntimeSettings.resolve(environment: [:], file: file("approvals: {mode: off}")).yolo, "PyYAML's off is false: mode off")
+    }
+
+    @Test("the system prompt's agent keys are read as Python reads them; HERMES_ENVIRONMENT_HINT wins over the file's hint")
+    func promptKeys() throws {
+        let path = try file(
+            """
+            agent:
+              coding_context: on
+              coding_instructions: ["  Keep the diff small. ", "", "Ask first."]
+              environment_probe: false
+              environment_hint: Behind a proxy.
+            """)
+        let settings = try RuntimeSettings.resolve(environment: ["HERMES_ENVIRONMENT_HINT": "  "], file: path)
+        #expect(settings.codingContext == .on, "PyYAML's bare on is true, which Python's mode reads as on")
+        #expect(settings.codingInstructions == "Keep the diff small.\nAsk first.")
+        #expect(!settings.environmentProbe && settings.environmentHint == "Behind a proxy.")
+        #expect(settings.unreadConfigKeys.isEmpty)
+        let overridden = try RuntimeSettings.resolve(environment: ["HERMES_ENVIRONMENT_HINT": "In a sandbox."], file: path)
+        #expect(overridden.environmentHint == "In a sandbox.")
+        let defaults = try RuntimeSettings.resolve(environment: [:], file: file("agent: {coding_instructions: '  One rule.  '}"))
+        #expect(defaults.codingContext == .auto && defaults.codingInstructions == "One rule." && defaults.environmentProbe)
     }
 
     @Test("the endpoint comes from the provider Python would pick, with the key of its host")

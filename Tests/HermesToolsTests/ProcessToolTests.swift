@@ -367,6 +367,36 @@ struct ProcessToolTests {
         #expect(events.first?.processID == id && events.first?.session == SessionID("owner"))
     }
 
+    @Test("wait, a log read to its end and kill take a completion's result, so the gateway sends no turn; poll does not")
+    func completionTaken() async throws {
+        let registry = ProcessRegistry(clock: clock)
+        let context = context(registry)
+        func notice(_ action: String, _ command: String = "echo one") async throws -> CompletionNotice? {
+            let (_, id) = try await start(command, context, ["notify_on_complete": true])
+            let process = try #require(registry.process(id, of: SessionID("owner")))
+            if action != "kill" { _ = await registry.waitForExit(process, timeout: .seconds(600)) }
+            _ = try await call("process", ["action": .string(action), "session_id": .string(id)], context)
+            return registry.completionNotice(for: id, redactor: Redactor())
+        }
+        guard case .turn(let text)? = try await notice("poll") else {
+            Issue.record("a poll leaves the notification")
+            return
+        }
+        #expect(text.hasSuffix("(exit code 0).\nCommand: echo one\nOutput:\none\n]"))
+        for action in ["wait", "log"] {
+            guard case .message(let message, exitCode: 0)? = try await notice(action) else {
+                Issue.record("\(action) takes the result")
+                continue
+            }
+            #expect(message.hasSuffix("finished with exit code 0~ Here's the final output:\none\n]"))
+        }
+        guard case .message(_, exitCode: -15)? = try await notice("kill", "sleep 600") else {
+            Issue.record("kill takes the result")
+            return
+        }
+        #expect(registry.drainEvents().map(\.kind) == Array(repeating: .completion, count: 4))
+    }
+
     @Test("watch_patterns are recorded and matched line by line; a match is queued and listed as a hit")
     func watchPatterns() async throws {
         let registry = ProcessRegistry(clock: clock)

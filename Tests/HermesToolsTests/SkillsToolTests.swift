@@ -110,7 +110,7 @@ struct SkillsToolTests {
                 let library = SkillsLibrary(
                     hermesHome: home, userHome: SkillFiles.parent(home), platform: step.platform ?? "", sessionID: Self.fixture?.sessionID)
                 if let selection = step.index {
-                    let lines = SkillsIndex.lines(library, tools: Set(selection.tools), toolsets: Set(selection.toolsets))
+                    let lines = SkillsIndex.listing(library, tools: Set(selection.tools), toolsets: Set(selection.toolsets)).lines
                     #expect(lines.joined(separator: "\n") == Self.indexLines(step.result), "step \(index)")
                 } else if let manage = step.manage {
                     let answer = library.manage(SkillManageRequest(manage)).text
@@ -179,12 +179,34 @@ struct SkillsToolTests {
             try Data("---\nname: probe\ndescription: First.\n---\nBody.\n".utf8).write(to: URL(fileURLWithPath: file))
             let library = SkillsLibrary(hermesHome: home, userHome: "/nonexistent-home")
             let tools: Set<String> = ["skill_view"]
-            #expect(SkillsIndex.lines(library, tools: tools, toolsets: ["skills"]) == ["  tools:", "    - probe: First."])
-            #expect(SkillsIndex.lines(library, tools: tools, toolsets: ["skills"]) == ["  tools:", "    - probe: First."])
+            #expect(SkillsIndex.listing(library, tools: tools, toolsets: ["skills"]).lines == ["  tools:", "    - probe: First."])
+            #expect(SkillsIndex.listing(library, tools: tools, toolsets: ["skills"]).lines == ["  tools:", "    - probe: First."])
             try Data("---\nname: probe\ndescription: Second, longer.\n---\nBody.\n".utf8).write(to: URL(fileURLWithPath: file))
-            #expect(SkillsIndex.lines(library, tools: tools, toolsets: ["skills"]) == ["  tools:", "    - probe: Second, longer."])
+            #expect(SkillsIndex.listing(library, tools: tools, toolsets: ["skills"]).lines == ["  tools:", "    - probe: Second, longer."])
             try Data("---\ndescription: Tooling\n---\n".utf8).write(to: URL(fileURLWithPath: home + "/skills/tools/DESCRIPTION.md"))
-            #expect(SkillsIndex.lines(library, tools: tools, toolsets: ["skills"]).first == "  tools: Tooling")
+            #expect(SkillsIndex.listing(library, tools: tools, toolsets: ["skills"]).lines.first == "  tools: Tooling")
+        }
+    }
+
+    @Test("a demoted category is one line of its skills' names, its nested categories with it; the others keep their entries")
+    func namesOnlyCategories() async throws {
+        try await withHome { home in
+            for (folder, name) in [
+                ("creative/haiku", "haiku"), ("creative/art/sketch", "sketch"), ("creative/limerick", "limerick"), ("devops/ship", "ship"),
+            ] {
+                try FileManager.default.createDirectory(atPath: home + "/skills/" + folder, withIntermediateDirectories: true)
+                try Data("---\nname: \(name)\ndescription: About \(name).\n---\nBody.\n".utf8)
+                    .write(to: URL(fileURLWithPath: home + "/skills/\(folder)/SKILL.md"))
+            }
+            let library = SkillsLibrary(hermesHome: home, userHome: "/nonexistent-home")
+            let focused = SkillsIndex.listing(library, tools: ["skill_view"], toolsets: ["skills"], namesOnly: ["creative", "music"])
+            #expect(
+                focused.lines == [
+                    "  creative [names only]: haiku, limerick", "  creative/art [names only]: sketch", "  devops:", "    - ship: About ship.",
+                ])
+            #expect(focused.hasNamesOnly)
+            let unfocused = SkillsIndex.listing(library, tools: ["skill_view"], toolsets: ["skills"], namesOnly: ["music"])
+            #expect(unfocused.lines.first == "  creative:" && !unfocused.hasNamesOnly)
         }
     }
 

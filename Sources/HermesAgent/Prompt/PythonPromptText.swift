@@ -54,6 +54,88 @@ enum PythonPromptText {
     /// The skills index after its lines.
     static let skillsIndexTail = "\n</available_skills>\n\nOnly proceed without loading a skill if genuinely none are relevant to the task."
 
+    /// After the tail, when the focus mode left a category's names only.
+    static let skillsIndexNamesOnlyNote =
+        "\n(Categories marked [names only] are outside the current coding context, so their descriptions are omitted — the skills work normally and load with skill_view(name) as usual.)"
+
+    /// `WSL_ENVIRONMENT_HINT`: after the host, home and directory, under WSL.
+    static let wslEnvironmentHint =
+        "You are running inside WSL (Windows Subsystem for Linux). The Windows host filesystem is mounted under /mnt/ — /mnt/c/ is the C: drive, /mnt/d/ is D:, etc. The user's Windows files are typically at /mnt/c/Users/<username>/Desktop/, Documents/, Downloads/, etc. When the user references Windows paths or desktop files, translate to the /mnt/c/ equivalent. You can list /mnt/c/Users/ to discover the Windows username if needed."
+
+    /// `CODING_AGENT_GUIDANCE`: the coding posture's operating brief (`agent/coding_context.py`).
+    static let codingAgentGuidance =
+        "You are a coding agent pairing with the user inside their codebase. Operate like a careful senior engineer.\n\nGather context first:\n- Read the relevant files with `read_file` and locate code with `search_files` before changing anything. Trace a symbol to its definition and usages rather than guessing its shape.\n- Batch independent lookups: when several reads/searches don't depend on each other, issue them together in one turn instead of one at a time.\n- Never invent files, symbols, APIs, or imports. If you haven't seen it in the repo, go look. Don't assume a library is available — check the project manifest (pyproject.toml / package.json / Cargo.toml / go.mod) and how neighbouring files import it.\n\nMake changes through the tools, not the chat:\n- Edit with `patch`/`write_file`. Do NOT print code blocks to the user as a substitute for editing — apply the change, then summarise it. Only show code when the user explicitly asks to see it.\n- Match the project's existing style and conventions; AGENTS.md / CLAUDE.md / .cursorrules already in context win over your defaults. Touch only what the task needs — no drive-by refactors, renames, or reformatting — and add any imports/dependencies your code requires.\n- If an edit fails to apply, re-read the file to get the current exact contents before retrying — don't repeat a stale patch. If the same region fails twice, rewrite the enclosing function or file with `write_file` instead of attempting a third patch.\n\nVerify, and know when to stop:\n- Use `terminal` for git, builds, tests, and inspection. Run the relevant tests/linter/build and confirm they pass before claiming the work is done.\n- Terminal state persists across calls: current directory and exported environment variables carry forward. Activate a virtualenv or export setup vars once, then reuse that state instead of re-sourcing it before every test command.\n- Fix root causes, not symptoms: when you find a bug, check sibling call paths for the same flaw and fix the class, not just the reported site.\n- When fixing linter/type errors on a file, stop after about three attempts on the same file and ask the user rather than looping.\n- Track multi-step work with `todo`. Reference code as `path:line` instead of pasting whole files.\n\nRespect the user's repo: don't commit, push, or rewrite history unless asked, and never read, print, or commit secrets — leave `.env` and credential files alone unless the user explicitly asks. The Workspace block below is a snapshot from session start — re-run `git status`/`git branch` before relying on it. Be concise: lead with the change or answer, not a preamble."
+
+    /// The first line of the coding posture's workspace snapshot.
+    static let workspaceHeading = "Workspace (snapshot at session start — re-check with `git` before acting on it):"
+
+    /// `INTERACTIVE_CODING_PLATFORMS`: where the `auto` posture may apply ("" is no platform named).
+    static let interactiveCodingPlatforms = ["", "acp", "cli", "desktop", "tui"]
+
+    /// `_PROJECT_MARKERS`: files that make a directory a project root, in the order the snapshot names them.
+    static let projectMarkers = [
+        "pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "package.json", "tsconfig.json", "deno.json", "Cargo.toml", "go.mod",
+        "pom.xml", "build.gradle", "build.gradle.kts", "Gemfile", "composer.json", "mix.exs", "pubspec.yaml", "CMakeLists.txt", "Makefile",
+        "Dockerfile", "AGENTS.md", "CLAUDE.md", ".cursorrules",
+    ]
+
+    /// `_CONTEXT_FILES`: the markers the snapshot names as context files, not manifests.
+    static let codingContextFiles = ["AGENTS.md", "CLAUDE.md", ".cursorrules"]
+
+    /// `_CODE_EXTENSIONS`: source files that make a git repository a code workspace.
+    static let codeExtensions = [
+        ".bash", ".c", ".cc", ".cjs", ".clj", ".cpp", ".cs", ".dart", ".erl", ".ex", ".exs", ".go", ".h", ".hpp", ".hs", ".ipynb", ".java", ".jl",
+        ".js", ".jsx", ".kt", ".kts", ".lua", ".m", ".mjs", ".mm", ".php", ".pl", ".py", ".pyi", ".r", ".rb", ".rs", ".scala", ".sh", ".sql",
+        ".svelte", ".swift", ".ts", ".tsx", ".vue", ".zsh",
+    ]
+
+    /// `_CODE_SCAN_SKIP_DIRS`: folders the code-file scan does not enter.
+    static let codeScanSkippedDirectories = [
+        ".git", ".next", ".turbo", ".venv", "__pycache__", "build", "dist", "node_modules", "target", "vendor", "venv",
+    ]
+
+    /// `_VERIFY_TARGETS`: package.json scripts and Makefile targets named as verify commands, in order.
+    static let verifyTargets = ["test", "tests", "lint", "typecheck", "check", "build", "fmt", "format"]
+
+    /// `_NON_CODING_SKILL_CATEGORIES`: the skill categories the focus mode lists by name only.
+    static let nonCodingSkillCategories = [
+        "apple", "communication", "cooking", "creative", "email", "finance", "gaming", "gifs", "health", "media", "music", "note-taking",
+        "productivity", "shopping", "smart-home", "social-media", "travel", "yuanbao",
+    ]
+
+    /// `_PY_LOCKFILES`: lockfile and package manager, in priority order.
+    static let pythonLockfiles = [("uv.lock", "uv"), ("poetry.lock", "poetry"), ("Pipfile.lock", "pipenv")]
+
+    /// `_JS_LOCKFILES`: lockfile and package manager, in priority order.
+    static let javaScriptLockfiles = [
+        ("pnpm-lock.yaml", "pnpm"), ("bun.lockb", "bun"), ("bun.lock", "bun"), ("yarn.lock", "yarn"), ("package-lock.json", "npm"),
+    ]
+
+    /// `_CODE_SCAN_MAX_ENTRIES`: the code-file scan gives up after this many entries.
+    static let codeScanMaxEntries = 500
+
+    /// `_MAX_VERIFY_COMMANDS`: at most this many verify commands are named.
+    static let maxVerifyCommands = 8
+
+    /// `_MAX_FACT_FILE_BYTES`: a larger package.json, pyproject.toml or Makefile is not read.
+    static let maxFactFileBytes = 262_144
+
+    /// `_EDIT_FORMAT_GUIDANCE`: the line the brief ends with for a model whose name contains one of the
+    /// needles, the first family that matches.
+    static let editFormatGuidance: [(needles: [String], line: String)] = [
+        (
+            ["gpt", "codex"],
+            "- Edit format: author new files with `write_file`; for edits to existing code use `patch` with `mode='patch'` (V4A diff) — including single-file edits. It's the edit format you handle most reliably."
+        ),
+        (
+            [
+                "claude", "sonnet", "opus", "haiku", "gemini", "gemma", "deepseek", "qwen", "kimi", "glm", "grok", "hermes", "llama", "mistral",
+                "devstral", "minimax",
+            ],
+            "- Edit format: author new files with `write_file`; for edits to existing code prefer `patch` in `mode='replace'` — match a unique snippet and swap it. Reach for `mode='patch'` (V4A) only when an edit genuinely spans several files at once."
+        ),
+    ]
+
     /// `TOOL_USE_ENFORCEMENT_MODELS`: model names containing one of these get the enforcement guidance.
     static let toolUseEnforcementModels = ["gpt", "codex", "gemini", "gemma", "grok", "glm", "qwen", "deepseek"]
 

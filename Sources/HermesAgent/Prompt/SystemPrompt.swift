@@ -25,8 +25,16 @@ public struct PromptInputs: Sendable {
     /// The model's context window, which scales the cap of a context file (nil: Python's
     /// 256,000-token fallback).
     public var contextLength: Int?
-    /// `HERMES_ENVIRONMENT_HINT`: text appended to the environment hint.
+    /// `HERMES_ENVIRONMENT_HINT` (else `agent.environment_hint`): text appended to the
+    /// environment hint.
     public var environmentHint: String?
+    /// `agent.coding_context`: when the coding posture applies (`CodingPosture`).
+    public var codingContext = CodingContextMode.auto
+    /// `agent.coding_instructions`, one per line: the operator's block of the coding posture.
+    public var codingInstructions = ""
+    /// The toolchain probe's line (`EnvironmentProbe.line()`, when `agent.environment_probe` is
+    /// on), which names the Python toolchain's state when something there is off; empty for none.
+    public var toolchainLine = ""
     /// The rendered memory blocks of the session-start snapshot (`MEMORY.md`, then `USER.md`);
     /// empty strings when there are none.
     public var memoryBlocks: [String] = []
@@ -57,14 +65,18 @@ public struct PromptInputs: Sendable {
 /// volatile tier (the memory snapshot, the date, model and provider). Each part is trimmed,
 /// empty ones are dropped, and parts and tiers are joined by a blank line.
 ///
-/// Built once per session, from files read on a thread that may block (`build` is synchronous:
-/// call it off the cooperative pool), and stored with the session, so a resumed session keeps
-/// its prompt word for word (`storedPromptMatches`); rebuilt after a compression only when the
-/// memory files no longer read as it shows them (`reflectsMemory`).
+/// Built once per session, from files read and commands run (git) on a thread that may block
+/// (`build` is synchronous: call it off the cooperative pool; the toolchain probe's line comes
+/// in `PromptInputs`, awaited before), and stored
+/// with the session, so a resumed session keeps its prompt word for word
+/// (`storedPromptMatches`); rebuilt after a compression only when the memory files no longer
+/// read as it shows them (`reflectsMemory`).
 ///
-/// Not built yet as Python does: the coding posture Python adds for `cli` in a code workspace
-/// (its brief and git snapshot, and the focus mode that shortens the skills index), the Python
-/// toolchain probe line, WSL and remote-backend hints.
+/// The stable tier also carries, as Python's does, the coding posture for `cli` in a code
+/// workspace (`CodingPosture`: its brief, the git snapshot, the operator's instructions, and the
+/// focus mode's shorter skills index), the Python-toolchain line (`EnvironmentProbe`) and, under
+/// WSL, Python's WSL hint. Python's hints for a terminal in a container or on another host are
+/// not: ours runs commands on this machine only (`terminal.backend` must be `local`).
 public enum SystemPrompt {
     /// Python's default identity (`DEFAULT_AGENT_IDENTITY`), which is also the `SOUL.md` it
     /// seeds a new profile with.
@@ -99,8 +111,14 @@ public enum SystemPrompt {
                 }
             }
         }
-        if let index = skillsIndex(inputs) { stable.append(index) }
+        // Decided once (stat calls, maybe a short folder scan), and, as in Python, only when tools are offered.
+        let coding = !tools.isEmpty && CodingPosture.applies(inputs)
+        if let index = skillsIndex(inputs, namesOnly: CodingPosture.namesOnlyCategories(inputs, applies: coding)) {
+            stable.append(index)
+        }
         stable.append(environmentHints(inputs))
+        if coding { stable += CodingPosture.blocks(inputs) }
+        stable.append(inputs.toolchainLine)
         stable.append(profileParagraph(home: inputs.hermesHome ?? "~/.hermes", profile: inputs.profile))
         if let hint = PythonPromptText.platformHints[inputs.platform.lowercased().trimmingCharacters(in: .whitespaces)] {
             stable.append(hint)
@@ -151,17 +169,18 @@ public enum SystemPrompt {
     }
 
     /// The skills index (`build_skills_system_prompt`), when a skills tool is offered and a skill
-    /// is listed; the session's toolsets are those of its tools, as Python's `get_toolset_for_tool`
-    /// gives them.
-    private static func skillsIndex(_ inputs: PromptInputs) -> String? {
+    /// is listed, the `namesOnly` categories demoted; the session's toolsets are those of its
+    /// tools, as Python's `get_toolset_for_tool` gives them.
+    private static func skillsIndex(_ inputs: PromptInputs, namesOnly: Set<String>) -> String? {
         let tools = inputs.toolNames
         guard let home = inputs.hermesHome, !tools.isDisjoint(with: ["skills_list", "skill_view", "skill_manage"]) else { return nil }
         let toolsets = Set(ToolRegistry.builtInEntries.filter { tools.contains($0.spec.name) }.map(\.toolset))
         let platform = inputs.platform == "cli" ? "" : inputs.platform
         let library = SkillsLibrary(hermesHome: home, userHome: inputs.userHome, profile: inputs.profile, platform: platform)
-        let lines = SkillsIndex.lines(library, tools: tools, toolsets: toolsets)
-        guard !lines.isEmpty else { return nil }
-        return PythonPromptText.skillsIndexHead + lines.joined(separator: "\n") + PythonPromptText.skillsIndexTail
+        let listing = SkillsIndex.listing(library, tools: tools, toolsets: toolsets, namesOnly: namesOnly)
+        guard !listing.lines.isEmpty else { return nil }
+        return PythonPromptText.skillsIndexHead + listing.lines.joined(separator: "\n") + PythonPromptText.skillsIndexTail
+            + (listing.hasNamesOnly ? PythonPromptText.skillsIndexNamesOnlyNote : "")
     }
 
     /// `SOUL.md`, scanned and capped, or nil when it is missing or empty.
@@ -171,21 +190,26 @@ public enum SystemPrompt {
         return ContextFiles.truncated(ContextFiles.scanned(content, name: "SOUL.md"), label: "SOUL.md", cap: cap, path: path)
     }
 
-    /// `build_environment_hints` for the local backend: the host, the home and the directory.
+    /// `build_environment_hints` for the local backend: the host (WSL named as such), the home
+    /// and the directory; under WSL, Python's hint on reaching Windows' files; the embedder's hint.
     private static func environmentHints(_ inputs: PromptInputs) -> String {
         var system = utsname()
         uname(&system)
         let release = withUnsafeBytes(of: system.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         let name = withUnsafeBytes(of: system.sysname) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let host = isWSL ? "Host: WSL (Windows Subsystem for Linux)" : "Host: \(name == "Darwin" ? "macOS" : name) (\(release))"
         var blocks = [
-            [
-                "Host: \(name == "Darwin" ? "macOS" : name) (\(release))", "User home directory: \(inputs.userHome)",
-                "Current working directory: \(inputs.workingDirectory)",
-            ].joined(separator: "\n")
+            [host, "User home directory: \(inputs.userHome)", "Current working directory: \(inputs.workingDirectory)"]
+                .joined(separator: "\n")
         ]
+        if isWSL { blocks.append(PythonPromptText.wslEnvironmentHint) }
         if let hint = inputs.environmentHint.map(pythonStrip), !hint.isEmpty { blocks.append(hint) }
         return blocks.joined(separator: "\n\n")
     }
+
+    /// Python's `is_wsl`, read once per process: the kernel's `/proc/version` names Microsoft
+    /// under WSL 1 and 2.
+    private static let isWSL = (try? String(contentsOfFile: "/proc/version", encoding: .utf8))?.lowercased().contains("microsoft") ?? false
 
     /// The active-profile paragraph, with Python's wording for each case (its named-profile
     /// text names `HOME/profiles/NAME` under the profile's own home: those are its bytes).

@@ -96,16 +96,25 @@ public struct TurnBenchmark: Sendable {
         flags.noStream = !options.stream
         switch options.transport {
         case .inProcess:
-            let settings = try RuntimeSettings.resolve(flags: flags, environment: [:])
+            let settings = try Self.settings(flags)
             return try await withRuntime(settings, model: SimulatedChatModel(simulator: simulator)) { try await measure($0) }
         case .http:
             return try await simulator.withServer { [flags] baseURL in
                 var flags = flags
                 flags.baseURL = baseURL
-                let settings = try RuntimeSettings.resolve(flags: flags, environment: [:])
-                return try await withRuntime(settings) { try await measure($0) }
+                return try await withRuntime(try Self.settings(flags)) { try await measure($0) }
             }
         }
+    }
+
+    /// The runtime's settings from `flags` alone, with a system prompt that does not depend on
+    /// where the benchmark runs: its `cli` sessions in a checkout would otherwise take the coding
+    /// posture and run git for each one, and the toolchain probe reads the machine's Python.
+    private static func settings(_ flags: SettingsFlags) throws -> RuntimeSettings {
+        var settings = try RuntimeSettings.resolve(flags: flags, environment: [:])
+        settings.codingContext = .off
+        settings.environmentProbe = false
+        return settings
     }
 
     private func measure(_ runtime: HermesRuntime) async throws -> Result {

@@ -104,7 +104,7 @@ extension ScenarioRunner {
     /// own (defaults for everything the scenario does not set), from flags alone: none of the
     /// caller's environment leaks into a measurement. The model and the web tools are the
     /// simulators, the database is in `scratch`, the agents work in its generated workspace, and
-    /// the scenario's limits and compression apply.
+    /// the scenario's limits and compression apply. The prompt has no toolchain line.
     static func runtimeSettings(
         scenario: Scenario, llm: String, web: WebConfiguration, scratch: String
     ) throws(ScenarioError) -> RuntimeSettings {
@@ -124,6 +124,8 @@ extension ScenarioRunner {
         settings.web = web
         settings.compression = scenario.compression
         settings.workingDirectory = scratch + "/workspace"
+        // The toolchain probe reads the machine's Python, and would run during the first measured turns.
+        settings.environmentProbe = false
         return settings
     }
 

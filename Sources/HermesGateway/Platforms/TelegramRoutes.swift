@@ -168,31 +168,25 @@ struct TelegramRoutes: Sendable {
         _ turn: AdmittedTurn, to message: TelegramUpdate.Message, client: TelegramClient, _ delivery: PlatformDelivery
     ) async {
         var delivery = delivery
-        let reply = EditCoalescer(interval: settings.editInterval, clock: clock)
-        let chat = message.chat.id
-        async let delivered = reply.deliver(
-            send: { text in
-                try await client.sendMessage(chat: chat, text: text, thread: message.threadID, replyTo: message.messageID)
-            },
-            edit: { id, text in try await client.editMessageText(chat: chat, id: id, text: text) })
-        do {
-            let result = try await turn.run { event in
-                if case .textDelta(let piece) = event { reply.append(piece) }
-            }
-            reply.finish(with: result.reply)
-            delivery.outcome = .replied(result)
-        } catch {
+        var result: TurnResult?
+        let stream = TelegramReplyStream(client: client, interval: settings.editInterval, clock: clock)
+        let streamed = await stream.deliver(to: message.chat.id, thread: message.threadID, replyTo: message.messageID) {
+            onEvent throws(GatewayError) in
+            result = try await turn.run(onEvent: onEvent)
+            return result?.reply
+        }
+        if let error = streamed.error {
             logger.warning("telegram turn failed", metadata: ["hermes.session.id": "\(turn.request.session.id)", "error": "\(error)"])
-            reply.finish(with: "Sorry, I could not finish that: \(error.message)")
             delivery.outcome = .turnFailed(message: error.message)
+        } else if let result {
+            delivery.outcome = .replied(result)
         }
-        delivery.replyReady = .now
-        do {
-            delivery.firstShown = try await delivered.firstShown
-        } catch {
-            logger.warning("telegram delivery failed", metadata: ["chat": "\(chat)", "error": "\(error)"])
-            delivery.deliveryError = "\(error)"
+        if let error = streamed.deliveryError {
+            logger.warning("telegram delivery failed", metadata: ["chat": "\(message.chat.id)", "error": "\(error)"])
         }
+        delivery.replyReady = streamed.replyReady
+        delivery.firstShown = streamed.firstShown
+        delivery.deliveryError = streamed.deliveryError
         delivery.finished = .now
         report(delivery)
     }

@@ -30,23 +30,26 @@ public struct Gateway: Sendable {
     /// What `/metrics` exposes.
     public let metrics: HermesMetrics
     /// Runs platform turns after their webhook was answered.
-    public let background = BackgroundTurns()
+    public let background: BackgroundTurns
     private let seen = RecentIDs()
     private let pairing: PairingStore?
     private let approvals: ChatApprovals
     private let telegramClient: TelegramClient?
+    private let notifier: ProcessNotifier?
     private let logger: Logger
     private let clock: any HermesClock
     private let onDelivery: (@Sendable (PlatformDelivery) -> Void)?
 
     /// Makes a gateway over `sessions` that answers API requests bearing `apiKey`. Platform APIs
     /// (Telegram) are called through `platformClient`; a Telegram turn's dangerous commands are
-    /// put to its chat through `approvals`, answered there with `/approve` or `/deny`. Queues and
-    /// edit rate limits run on `clock`. `onDelivery` hears, for each platform message accepted,
-    /// when its reply was fully delivered.
+    /// put to its chat through `approvals`, answered there with `/approve` or `/deny`. The
+    /// notifications of the background processes in `processes` become turns of the chat
+    /// sessions that started them, their output masked by `redactor`. Queues and edit rate
+    /// limits run on `clock`. `onDelivery` hears, for each platform message accepted, when its
+    /// reply was fully delivered.
     public init(
         configuration: GatewayConfiguration, apiKey: APIServerKey, sessions: Sessions, approvals: ChatApprovals,
-        metrics: HermesMetrics, platformClient: HTTPClient,
+        metrics: HermesMetrics, platformClient: HTTPClient, processes: ProcessRegistry? = nil, redactor: Redactor = Redactor(),
         clock: any HermesClock = ContinuousClock(), logger: Logger = Logger(label: "hermes.gateway"),
         onDelivery: (@Sendable (PlatformDelivery) -> Void)? = nil
     ) {
@@ -68,12 +71,23 @@ public struct Gateway: Sendable {
                 _ = try await telegramClient.sendMessage(chat: id, text: text, thread: chat.threadID.flatMap { Int($0) }, replyTo: nil)
             }
         }
-        runner = TurnRunner(
+        let runner = TurnRunner(
             router: SessionRouter(
                 maxConcurrentTurns: configuration.maxConcurrentTurns,
                 maxQueuedPerSession: configuration.maxQueuedPerSession,
                 maxAdmittedTurns: configuration.maxPendingTurns, clock: clock),
             sessions: sessions, metrics: metrics)
+        self.runner = runner
+        let background = BackgroundTurns()
+        self.background = background
+        let telegram = telegramClient.flatMap { client in
+            configuration.telegram.map { TelegramReplyStream(client: client, interval: $0.editInterval, clock: clock) }
+        }
+        notifier = processes.map { processes in
+            ProcessNotifier(
+                processes: processes, runner: runner, background: background, mode: configuration.backgroundNotifications,
+                redactor: redactor, telegram: telegram, logger: logger)
+        }
     }
 
     /// The HTTP routes.
@@ -109,13 +123,15 @@ public struct Gateway: Sendable {
         return router
     }
 
-    /// The server as a Hummingbird application (with the background turns as its service);
-    /// `onRunning` gets the bound port.
+    /// The server as a Hummingbird application (with the background turns and the process
+    /// notifier as its services, the notifier stopping first); `onRunning` gets the bound port.
     public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         var quiet = logger
         // Hummingbird logs every connection at info; the gateway logs what matters itself.
         if quiet.logLevel < .warning { quiet.logLevel = .warning }
         let port = configuration.port
+        var services: [any Service] = [background]
+        if let notifier { services.append(notifier) }
         return Application(
             router: makeRouter(),
             server: .http1(
@@ -125,7 +141,7 @@ public struct Gateway: Sendable {
             configuration: .init(
                 address: .hostname(configuration.host, port: port), serverName: "hermes-gateway",
                 availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
-            services: [background],
+            services: services,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: quiet)
     }

@@ -1,3 +1,5 @@
+import HermesTools
+
 /// How the gateway listens, which platforms it serves and how it schedules turns; the API key is
 /// checked apart, as an `APIServerKey`. Defaults follow the Python project's API server and
 /// gateway where it has one.
@@ -44,6 +46,9 @@ public struct GatewayConfiguration: Sendable {
     /// Where DM pairing keeps its files (`$HERMES_HOME/platforms/pairing`); nil: no pairing, so
     /// unknown users get no answer.
     public var pairingDirectory: String?
+    /// Which plain messages a chat gets about its background processes
+    /// (`display.background_process_notifications`).
+    public var backgroundNotifications = BackgroundNotifications.all
 
     /// Makes a configuration.
     public init(

@@ -44,16 +44,16 @@ public final class TurnRunner: Sendable {
         accepting.withLock { $0 = false }
     }
 
-    fileprivate func run(
-        _ request: TurnRequest, ticket: TurnTicket, onEvent: AgentEventHandler?
-    ) async throws(GatewayError) -> TurnResult {
+    fileprivate func waitForTurn(_ ticket: TurnTicket) async throws(GatewayError) {
         do {
             let waited = try await ticket.waitForTurn()
             metrics?.recordQueueWait(waited)
         } catch {
             throw GatewayError(.cancelled, "the request was cancelled while it waited for its turn")
         }
-        defer { ticket.finish() }
+    }
+
+    fileprivate func execute(_ request: TurnRequest, onEvent: AgentEventHandler?) async throws(GatewayError) -> TurnResult {
         do {
             return try await sessions.run(request, onEvent: onEvent)
         } catch {
@@ -77,6 +77,21 @@ public struct AdmittedTurn: Sendable {
     /// Waits for the session's earlier turns, runs this one and stores its messages.
     /// `onEvent` sees the reply's text deltas and tool progress as they happen.
     public func run(onEvent: AgentEventHandler? = nil) async throws(GatewayError) -> TurnResult {
-        try await runner.run(request, ticket: ticket, onEvent: onEvent)
+        try await runner.waitForTurn(ticket)
+        defer { ticket.finish() }
+        return try await runner.execute(request, onEvent: onEvent)
+    }
+
+    /// Waits for the session's earlier turns, then runs what `revise` makes of the request, or
+    /// nothing (nil, the place given up) when it returns nil: for a turn whose message depends
+    /// on what the earlier turns did (a process notification the agent may have made moot).
+    /// `revise` runs in the session's place, after the earlier turns have run.
+    public func run(
+        revising revise: (TurnRequest) async -> TurnRequest?, onEvent: AgentEventHandler? = nil
+    ) async throws(GatewayError) -> TurnResult? {
+        try await runner.waitForTurn(ticket)
+        defer { ticket.finish() }
+        guard let revised = await revise(request) else { return nil }
+        return try await runner.execute(revised, onEvent: onEvent)
     }
 }

@@ -5,7 +5,9 @@ import HermesCore
 /// `list`, `poll`, `log`, `wait`, `kill`, `write`, `submit`, `close`.
 ///
 /// Output is ANSI-stripped and redacted as the foreground terminal's is, commands redacted as
-/// code. Where this differs from Python: a session sees only its own processes (Python looks an
+/// code. A `wait` that sees the exit, a `log` that reaches the end of an exited process's output
+/// and a `kill` mark the result as taken, so that the gateway does not repeat it in a
+/// notification turn (Python's `_completion_consumed`); a `poll` does not. Where this differs from Python: a session sees only its own processes (Python looks an
 /// id up across sessions); `list` redacts and strips its previews too; a `wait` cut short by
 /// the turn's cancellation ends the call as any cancelled tool does, where Python answers
 /// `interrupted`; stdin can be written only with `pty=true`, as in Python, whose other
@@ -122,6 +124,9 @@ struct ProcessTool: Tool {
         let lines = TerminalText.splitLines(TerminalText.stripANSI(snapshot.output.text))
         // Python: the last `limit` lines by default, else lines[offset:offset+limit].
         let selected = offset == 0 && limit > 0 ? lines.suffix(limit)[...] : Self.slice(lines, offset, offset + limit)
+        // Python's read_log: the result is taken when the lines shown reach the end of the output.
+        let reachedEnd = lines.isEmpty || (!selected.isEmpty && (offset == 0 && limit > 0 || selected.endIndex == lines.count))
+        if snapshot.exit != nil && reachedEnd { process.consumeCompletion() }
         return PythonJSON.object([
             "session_id": .string(process.id), "command": .string(redactedCommand(process.command, context)),
             "status": snapshot.exit == nil ? "running" : "exited",
@@ -146,6 +151,7 @@ struct ProcessTool: Tool {
         let snapshot = process.snapshot()
         var members: [PythonJSON.Member]
         if exited, let exit = snapshot.exit {
+            process.consumeCompletion()
             members = [.init(key: "status", value: "exited"), .init(key: "command", value: .string(redactedCommand(process.command, context)))]
             members += Self.exitMembers(exit)
             members.append(.init(key: "output", value: .string(redactedOutput(snapshot.output.last(2000), of: process, context))))
@@ -162,6 +168,7 @@ struct ProcessTool: Tool {
 
     private func kill(_ process: BackgroundProcess, _ context: ToolContext) async -> String {
         let killed = await context.processes.kill(process)
+        process.consumeCompletion()
         let snapshot = process.snapshot()
         let output = redactedOutput(snapshot.output.last(2000), of: process, context)
         guard killed, let exit = snapshot.exit else {

@@ -273,7 +273,7 @@ struct TerminalTool: Tool {
         do {
             process = try await context.processes.spawn(
                 command: command, script: ShellScript.wrap(command, in: directory), directory: directory, session: context.sessionID,
-                pty: pty, notifyOnComplete: notify, watchPatterns: watch)
+                chat: context.chat, pty: pty, notifyOnComplete: notify, watchPatterns: watch)
         } catch {
             return PythonJSON.object(["output": "", "exit_code": -1, "error": .string("Failed to start background process: \(error)")]).text
         }

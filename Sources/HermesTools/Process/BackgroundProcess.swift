@@ -30,12 +30,16 @@ final class BackgroundProcess: Sendable {
         var watchHits: Int
         var watchDisabled: Bool
         var hasTerminal: Bool
+        var completionConsumed: Bool
     }
 
     let id: String
     let command: String
     let directory: String
     let session: SessionID
+    /// The chat of the session, where the gateway delivers the process's notifications; nil
+    /// when it has none.
+    let chat: ChatAddress?
     let startedAt: ContinuousClock.Instant
     /// Local wall-clock time of the start, as Python lists it (`started_at`).
     let startedAtText: String
@@ -54,19 +58,23 @@ final class BackgroundProcess: Sendable {
         var notifyOnComplete = false
         var watchPatterns: [String] = []
         var watch = WatchState()
+        /// The agent has taken the result (`process` wait, log or kill), so that no notification
+        /// turn repeats it (Python's `_completion_consumed`).
+        var completionConsumed = false
         var nextWaiter: UInt64 = 0
         var exitWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
         var stopWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     init(
-        id: String, command: String, directory: String, session: SessionID, startedAt: ContinuousClock.Instant, startedAtText: String,
-        outputLimit: Int
+        id: String, command: String, directory: String, session: SessionID, chat: ChatAddress?, startedAt: ContinuousClock.Instant,
+        startedAtText: String, outputLimit: Int
     ) {
         self.id = id
         self.command = command
         self.directory = directory
         self.session = session
+        self.chat = chat
         self.startedAt = startedAt
         self.startedAtText = startedAtText
         state = Mutex(State(output: RollingText(maxCharacters: outputLimit)))
@@ -210,8 +218,9 @@ final class BackgroundProcess: Sendable {
         _ kind: ProcessEvent.Kind, _ state: State, pattern: String? = nil, output: String, suppressed: Int, message: String? = nil
     ) -> ProcessEvent {
         ProcessEvent(
-            kind: kind, processID: id, session: session, command: command, exitCode: state.exit?.code,
-            completionReason: state.exit?.reason, pattern: pattern, output: output, suppressed: suppressed, message: message)
+            kind: kind, processID: id, session: session, chat: chat, command: command, exitCode: state.exit?.code,
+            completionReason: state.exit?.reason, terminationSource: state.exit?.source, pattern: pattern, output: output,
+            suppressed: suppressed, message: message)
     }
 
     /// Records how the process ended, unless it already was (a kill records first), and returns
@@ -248,11 +257,18 @@ final class BackgroundProcess: Sendable {
             Snapshot(
                 pid: state.pid, output: state.output, exit: state.exit, notifyOnComplete: state.notifyOnComplete,
                 watchPatterns: state.watchPatterns, watchHits: state.watch.hits, watchDisabled: state.watch.disabled,
-                hasTerminal: state.master != nil)
+                hasTerminal: state.master != nil, completionConsumed: state.completionConsumed)
         }
     }
 
     var pid: Int32 { state.withLock { $0.pid } }
+
+    /// Records that the agent has the result in hand, once the process has exited.
+    func consumeCompletion() {
+        state.withLock { state in
+            if state.exit != nil { state.completionConsumed = true }
+        }
+    }
 
     var hasExited: Bool { state.withLock { $0.exit != nil } }
 
@@ -298,14 +314,21 @@ final class BackgroundProcess: Sendable {
         }
     }
 
-    /// Records the kill, whatever the process's own exit said meanwhile (Python overwrites it).
-    func recordKilled(source: String) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+    /// Records the kill, whatever the process's own exit said meanwhile (Python overwrites it);
+    /// returns the completion notification when it was asked for and the exit had not already
+    /// sent it.
+    func recordKilled(source: String) -> ProcessEvent? {
+        let (event, waiters) = state.withLock { state -> (ProcessEvent?, [CheckedContinuation<Void, Never>]) in
+            let first = state.exit == nil
             state.exit = Exit(code: -15, reason: "killed", source: state.killSource ?? source)
             defer { state.exitWaiters = [:] }
-            return Array(state.exitWaiters.values)
+            let event =
+                first && state.notifyOnComplete
+                ? self.event(.completion, state, output: TerminalText.stripANSI(state.output.last(2000)), suppressed: 0) : nil
+            return (event, Array(state.exitWaiters.values))
         }
         for waiter in waiters { waiter.resume() }
+        return event
     }
 
     /// Sends `signal` to the process group while its leader is unreaped (so the group id is
@@ -358,7 +381,8 @@ private func writeDescriptor(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointe
 /// Python's per-process watch rate limit: at most one match notification per 15 s; a window in
 /// which matches were dropped is a strike, and after 3 strikes in a row watching stops and the
 /// process notifies on exit instead. (Python's global breaker over all processes, 15 per 10 s,
-/// is not kept: nothing delivers the notifications yet.)
+/// is not kept: this limit and the registry's bounds on processes and queued events already
+/// bound what a chat can be sent.)
 struct WatchState: Sendable {
     static let minimumInterval: Duration = .seconds(15)
     static let strikeLimit = 3

@@ -48,6 +48,8 @@ public final class ProcessRegistry: Sendable {
         var running: [BackgroundProcess] = []
         var finished: [BackgroundProcess] = []
         var events: [ProcessEvent] = []
+        /// The consumer waiting in `nextEvents()`.
+        var eventWaiter: CheckedContinuation<Void, Never>?
         var closed = false
     }
 
@@ -65,14 +67,15 @@ public final class ProcessRegistry: Sendable {
 
     /// Starts `script` with `/bin/bash -c` as a process of `session`, shown as `command` and
     /// `directory` (the script changes into it itself); with `pty`, on a pseudo-terminal; with
-    /// the notifications asked for recorded before any output arrives. Returns once it runs,
-    /// with its pid; throws when the registry is full or closed, or it cannot start.
+    /// the notifications asked for recorded before any output arrives, addressed to `chat`.
+    /// Returns once it runs, with its pid; throws when the registry is full or closed, or it
+    /// cannot start.
     func spawn(
-        command: String, script: String, directory: String, session: SessionID, pty: Bool, notifyOnComplete: Bool = false,
-        watchPatterns: [String] = []
+        command: String, script: String, directory: String, session: SessionID, chat: ChatAddress? = nil, pty: Bool,
+        notifyOnComplete: Bool = false, watchPatterns: [String] = []
     ) async throws -> BackgroundProcess {
         let process = BackgroundProcess(
-            id: Self.newID(), command: command, directory: directory, session: session, startedAt: clock.now,
+            id: Self.newID(), command: command, directory: directory, session: session, chat: chat, startedAt: clock.now,
             startedAtText: Self.localTimestamp(), outputLimit: limits.maxOutputCharacters)
         process.configureNotifications(notifyOnComplete: notifyOnComplete, watchPatterns: watchPatterns)
         let refusal = state.withLock { state -> String? in
@@ -123,10 +126,12 @@ public final class ProcessRegistry: Sendable {
     }
 
     private func record(_ event: ProcessEvent) {
-        state.withLock { state in
+        let waiter = state.withLock { state in
             state.events.append(event)
             if state.events.count > limits.maxEvents { state.events.removeFirst(state.events.count - limits.maxEvents) }
+            return state.eventWaiter.take()
         }
+        waiter?.resume()
     }
 
     // MARK: Queries
@@ -147,13 +152,48 @@ public final class ProcessRegistry: Sendable {
     public var runningCount: Int { state.withLock { $0.running.count } }
 
     /// The notifications waiting for delivery (completions of `notify_on_complete` processes,
-    /// `watch_patterns` matches), oldest first, and forgets them. Nothing delivers them to a
-    /// session yet; a gateway that injects them as turns would drain them here.
+    /// `watch_patterns` matches), oldest first, and forgets them.
     public func drainEvents() -> [ProcessEvent] {
         state.withLock { state in
             defer { state.events = [] }
             return state.events
         }
+    }
+
+    /// The notifications queued, as `drainEvents()`, once there is at least one: for the one
+    /// consumer that delivers them (the gateway). Returns what is queued (maybe nothing) when the
+    /// task is cancelled.
+    public func nextEvents() async -> [ProcessEvent] {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let (ready, replaced) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
+                    if !state.events.isEmpty || Task.isCancelled { return (true, nil) }
+                    defer { state.eventWaiter = continuation }
+                    return (false, state.eventWaiter)
+                }
+                // A second consumer would take the first one's place; the first goes on, empty-handed.
+                replaced?.resume()
+                if ready { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.eventWaiter.take() }?.resume()
+        }
+        return drainEvents()
+    }
+
+    /// What the gateway says now of the completion of process `id` (Python's watcher reads the
+    /// process when it sees it exited): a turn with Python's message, the whole log redacted
+    /// with `redactor` and cut to its last 2,000 characters at a line break, the command
+    /// redacted whatever the setting; or, when the agent already took the result with `process`
+    /// wait, log or kill, the plain message Python sends instead. Nil when the process is gone.
+    public func completionNotice(for id: String, redactor: Redactor) -> CompletionNotice? {
+        let found = state.withLock { state in (state.running + state.finished).first(where: { $0.id == id }) }
+        guard let process = found else { return nil }
+        let snapshot = process.snapshot()
+        guard let exit = snapshot.exit else { return nil }
+        return ProcessNotification.completionNotice(
+            processID: id, session: process.session, command: process.command, exit: exit, log: snapshot.output.text,
+            consumed: snapshot.completionConsumed, redactor: redactor)
     }
 
     // MARK: Waiting and killing
@@ -180,8 +220,9 @@ public final class ProcessRegistry: Sendable {
         guard process.beginKill(source: source) else { return false }
         process.signal(SIGTERM)
         if await !waitForExit(process, timeout: limits.killGrace) { process.signal(SIGKILL) }
-        process.recordKilled(source: source)
+        let completion = process.recordKilled(source: source)
         finished(process)
+        if let completion { record(completion) }
         return true
     }
 
@@ -242,12 +283,16 @@ public struct ProcessEvent: Sendable, Hashable {
     public var processID: String
     /// The session that started it.
     public var session: SessionID
+    /// The session's chat, where the gateway delivers the notification; nil when it has none.
+    public var chat: ChatAddress?
     /// Its command.
     public var command: String
     /// A completion's exit code.
     public var exitCode: Int?
     /// A completion's reason (`exited`, `killed`).
     public var completionReason: String?
+    /// Who killed it (`process.kill`, `kill_all`), empty when it exited by itself.
+    public var terminationSource: String?
     /// The pattern that matched.
     public var pattern: String?
     /// The last output (completion) or the matching lines (watch match).
@@ -256,4 +301,24 @@ public struct ProcessEvent: Sendable, Hashable {
     public var suppressed: Int
     /// Python's message for `watch_disabled`.
     public var message: String?
+
+    /// Makes an event.
+    public init(
+        kind: Kind, processID: String, session: SessionID, chat: ChatAddress? = nil, command: String, exitCode: Int? = nil,
+        completionReason: String? = nil, terminationSource: String? = nil, pattern: String? = nil, output: String = "",
+        suppressed: Int = 0, message: String? = nil
+    ) {
+        self.kind = kind
+        self.processID = processID
+        self.session = session
+        self.chat = chat
+        self.command = command
+        self.exitCode = exitCode
+        self.completionReason = completionReason
+        self.terminationSource = terminationSource
+        self.pattern = pattern
+        self.output = output
+        self.suppressed = suppressed
+        self.message = message
+    }
 }

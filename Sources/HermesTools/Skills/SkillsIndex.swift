@@ -13,7 +13,8 @@ import Synchronization
 /// description, sorted, the local skills first and an external one of the same name left out.
 /// Skills for another OS or an inactive environment, disabled ones, and those whose
 /// `metadata.hermes` conditions (`requires_tools`, `fallback_for_toolsets`, …) the session's
-/// tools rule out are not listed.
+/// tools rule out are not listed. The categories a session's coding posture demotes (its focus
+/// mode) are listed on one line each, by their skills' names only.
 ///
 /// Built from the files once and then served from a process-wide cache of the last eight
 /// indexes, keyed by what they depend on, the stamps (modification time and size) of every
@@ -23,35 +24,47 @@ import Synchronization
 /// change, local or external, and writes no snapshot (it removes Python's on every change it
 /// makes, as Python does, so neither implementation serves a stale one).
 public enum SkillsIndex {
+    /// The index of one session.
+    public struct Listing: Sendable, Equatable {
+        /// Its lines: a category, then its skills; or a demoted category with its skills' names.
+        public var lines: [String]
+        /// Whether a category was listed by name only (then Python's prompt says why).
+        public var hasNamesOnly: Bool
+    }
+
     private struct Key: Hashable {
         var roots: [String]
         var tools: [String]
         var toolsets: [String]
         var disabled: [String]
+        var namesOnly: [String]
         var stamps: [String]
     }
 
     private struct Cache {
-        var entries: [Key: [String]] = [:]
+        var entries: [Key: Listing] = [:]
         var order: [Key] = []
     }
 
     private static let capacity = 8
     private static let cache = Mutex(Cache())
 
-    /// The index lines for a session offered `tools`, whose toolsets are `toolsets`; empty when
-    /// no skill is listed (then the prompt has no skills part). Blocks on the file system.
-    public static func lines(_ library: SkillsLibrary, tools: Set<String>, toolsets: Set<String>) -> [String] {
+    /// The index for a session offered `tools`, whose toolsets are `toolsets`, with the
+    /// categories whose first folder is in `namesOnly` demoted; no lines when no skill is listed
+    /// (then the prompt has no skills part). Blocks on the file system.
+    public static func listing(
+        _ library: SkillsLibrary, tools: Set<String>, toolsets: Set<String>, namesOnly: Set<String> = []
+    ) -> Listing {
         let settings = library.settings()
         let external = library.externalDirectories(settings)
         let local = library.skillsDirectory
-        guard SkillFiles.isDirectory(local) || !external.isEmpty else { return [] }
+        guard SkillFiles.isDirectory(local) || !external.isEmpty else { return Listing(lines: [], hasNamesOnly: false) }
         let disabled = library.disabledNames(settings)
         let key = Key(
             roots: [local] + external, tools: tools.sorted(), toolsets: toolsets.sorted(), disabled: disabled.sorted(),
-            stamps: ([local] + external).flatMap(stamps(of:)))
+            namesOnly: namesOnly.sorted(), stamps: ([local] + external).flatMap(stamps(of:)))
         if let hit = cache.withLock({ $0.entries[key] }) { return hit }
-        let built = build(local: local, external: external, disabled: disabled, tools: tools, toolsets: toolsets)
+        let built = build(local: local, external: external, disabled: disabled, tools: tools, toolsets: toolsets, namesOnly: namesOnly)
         cache.withLock { cache in
             cache.entries[key] = built
             cache.order.removeAll { $0 == key }
@@ -84,10 +97,8 @@ public enum SkillsIndex {
     }
 
     private static func build(
-        local: String, external: [String], disabled: Set<String>, tools: Set<String>, toolsets: Set<String>
-    )
-        -> [String]
-    {
+        local: String, external: [String], disabled: Set<String>, tools: Set<String>, toolsets: Set<String>, namesOnly: Set<String>
+    ) -> Listing {
         var byCategory: [String: [(name: String, description: String)]] = [:]
         var categoryDescriptions: [String: String] = [:]
         var seen = Set<String>()
@@ -115,7 +126,15 @@ public enum SkillsIndex {
             }
         }
         var lines: [String] = []
+        var hasNamesOnly = false
         for category in byCategory.keys.sorted(by: SkillFiles.codePointOrder) {
+            // A demoted category keeps every skill's name, so a skill the model remembers can still be loaded.
+            if namesOnly.contains(String(category.prefix { $0 != "/" })) {
+                let names = Set(byCategory[category]!.map(\.name)).sorted(by: SkillFiles.codePointOrder)
+                lines.append("  \(category) [names only]: \(names.joined(separator: ", "))")
+                hasNamesOnly = true
+                continue
+            }
             let description = categoryDescriptions[category] ?? ""
             lines.append(description.isEmpty ? "  \(category):" : "  \(category): \(description)")
             let skills = byCategory[category]!.enumerated().sorted { a, b in
@@ -126,7 +145,7 @@ public enum SkillsIndex {
                 lines.append(skill.description.isEmpty ? "    - \(skill.name)" : "    - \(skill.name): \(skill.description)")
             }
         }
-        return lines
+        return Listing(lines: lines, hasNamesOnly: hasNamesOnly)
     }
 
     /// `_parse_skill_file`: whether the skill is offered here, its front matter, and its short
