@@ -65,6 +65,8 @@ public struct HermesRuntime: Sendable {
                 .setting("model.base_url"),
                 "no model endpoint: set model.base_url in $HERMES_HOME/config.yaml, or HERMES_BASE_URL (hermes chat also takes --base-url)")
         }
+        // The toolchain probe runs Python a few times: begun now, it overlaps the rest of the start.
+        if settings.environmentProbe { EnvironmentProbe.start() }
         let metrics = HermesMetrics()
         var store: SQLiteSessionStore?
         if let path = settings.databasePath {

@@ -78,7 +78,7 @@ next_port() {
 # start_python HOME: the Python API server on $port with HERMES_HOME=HOME (its state.db is
 # HOME/state.db). Sets $server (its pid, also added to $pids) and writes the moment it was
 # started (`date +%s.%N`) to $work/started. It runs as from an activated virtualenv (its python3
-# first on PATH, so the toolchain probe has no line to add, as ours has none), and with a dummy
+# first on PATH, as for ours, so that both probe the same toolchain), and with a dummy
 # TAVILY_API_KEY that makes it offer its web tools (never called), as ours offers them.
 start_python() {
     local home=$1
@@ -94,14 +94,14 @@ start_python() {
 }
 
 # start_swift HOME: our gateway on $port with HERMES_HOME=HOME, reading the same config.yaml and
-# HOME/state.db; does what start_python does.
+# HOME/state.db, with the same PATH; does what start_python does.
 start_swift() {
     local home=$1
     mkdir -p "$home"
     write_config "$home/config.yaml"
     date +%s.%N > "$work/started"
     HERMES_HOME="$home" API_SERVER_KEY="$key" API_SERVER_HOST=127.0.0.1 API_SERVER_PORT="$port" \
-        .build/release/hermes gateway > "$home/server.out" 2> "$home/server.log" &
+        PATH="$PWD/.venv-peer/bin:$PATH" .build/release/hermes gateway > "$home/server.out" 2> "$home/server.log" &
     server=$!
     pids+=("$server")
 }

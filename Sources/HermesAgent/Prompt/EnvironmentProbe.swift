@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -49,6 +50,10 @@ public enum EnvironmentProbe {
     private static let started: Void = {
         Thread.detachNewThread { outcome.finish(line(for: probe())) }
     }()
+
+    /// Starts the probe now, if it has not started, so that it runs while the runtime starts
+    /// rather than when the first prompt is built.
+    public static func start() { _ = started }
 
     /// The line for the system prompt, or "" when there is nothing to say or the probe has not
     /// answered in time: awaited up to `longestWait` the first time, 50 ms once a wait timed out.
@@ -149,21 +154,42 @@ public enum EnvironmentProbe {
         return "Python toolchain: " + bits.joined(separator: ", ") + "."
     }
 
-    /// The commands Python's probe runs, in its order, each bounded by `commandTimeout`.
+    /// The commands Python's probe runs, each bounded by `commandTimeout`, all at once, each on a
+    /// thread of its own: Python runs them one after another, but they do not depend on each
+    /// other (a result that Python would not have asked for, once `python3` turns out missing, is
+    /// dropped), and five Python start-ups in a row, through pyenv's shims, take over a second.
     static func probe() -> Findings {
+        let code =
+            "import sys, os;stdlib = os.path.dirname(os.__file__);marker = os.path.join(stdlib, 'EXTERNALLY-MANAGED');print('yes' if os.path.exists(marker) else 'no')"
+        let checks: [@Sendable () -> Findings] = [
+            { Findings(python3: version(of: "python3")) },
+            { Findings(python: version(of: "python")) },
+            { Findings(python3HasPip: succeeds(["python3", "-m", "pip", "--version"])) },
+            {
+                guard isOnPath("pip"), let output = run(["pip", "--version"]), output.status == 0 else { return Findings() }
+                return Findings(pipPython: pipPython(output.text))
+            },
+            { Findings(python3ExternallyManaged: run(["python3", "-c", code]).map { $0.status == 0 && $0.text == "yes" } ?? false) },
+        ]
+        let results = Mutex([Findings](repeating: Findings(), count: checks.count))
+        let done = DispatchGroup()
+        for (index, check) in checks.enumerated() {
+            done.enter()
+            Thread.detachNewThread {
+                let found = check()
+                results.withLock { $0[index] = found }
+                done.leave()
+            }
+        }
+        done.wait()
+        let each = results.withLock { $0 }
         var found = Findings()
-        found.python3 = version(of: "python3")
-        found.python = version(of: "python")
+        found.python3 = each[0].python3
+        found.python = each[1].python
+        found.pipPython = each[3].pipPython
         if found.python3 != nil {
-            found.python3HasPip = succeeds(["python3", "-m", "pip", "--version"])
-        }
-        if isOnPath("pip"), let output = run(["pip", "--version"]), output.status == 0 {
-            found.pipPython = pipPython(output.text)
-        }
-        if found.python3 != nil {
-            let code =
-                "import sys, os;stdlib = os.path.dirname(os.__file__);marker = os.path.join(stdlib, 'EXTERNALLY-MANAGED');print('yes' if os.path.exists(marker) else 'no')"
-            found.python3ExternallyManaged = run(["python3", "-c", code]).map { $0.status == 0 && $0.text == "yes" } ?? false
+            found.python3HasPip = each[2].python3HasPip
+            found.python3ExternallyManaged = each[4].python3ExternallyManaged
         }
         found.hasUV = isOnPath("uv")
         return found
