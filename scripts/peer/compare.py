@@ -24,9 +24,17 @@ def rows_for(results):
     for line in results:
         turns = max(line["completed"], 1)
         latency = line["turn"]
-        model_per_turn = line["model_busy_seconds"] / turns
+        # Calls beyond one chat call a turn and the summaries are background reviews, made after
+        # a turn and inside none: their share of the model's time (as many mean chat calls) is
+        # left out of what the turns are charged. Every peer turn makes one chat call.
+        summary_calls = line.get("summary_requests", 0)
+        summary_busy = line.get("summary_busy_seconds", 0)
+        chat_calls = max(line["model_requests"] - summary_calls, 1)
+        reviews = max(line["model_requests"] - summary_calls - line["completed"], 0)
+        review_busy = reviews * (line["model_busy_seconds"] - summary_busy) / chat_calls
+        model_per_turn = (line["model_busy_seconds"] - review_busy) / turns
         # A quantile's turn is a chat turn (compressing ones are few), so it sheds the chat calls only.
-        chat_per_turn = (line["model_busy_seconds"] - line.get("summary_busy_seconds", 0)) / turns
+        chat_per_turn = (line["model_busy_seconds"] - summary_busy - review_busy) / turns
         by_side[line["side"]].append({
             "startup": line["startup_seconds"],
             "startup_cpu": line.get("startup_cpu_seconds", 0),
@@ -158,7 +166,12 @@ run. Neither server's per-turn model time is visible to the client, so overhead 
 the mean chat model time per turn (compression summaries left out) from the turn's quantiles —
 exact when every chat call costs the model the same, as in the peer scenarios (constant latency
 and reply length). In long-session the p99 turns are the compressing ones, so their overhead
-includes the summary call (500 ms on both sides). Start-up is measured by a probe, started and
+includes the summary call (500 ms on both sides). Both sides review memory and skills in the
+background after some turns (Python's self-improvement nudges: a session's tenth user turn, and
+on ours also its tenth model call without `skill_manage`; Python's API server makes a fresh agent
+per request, so its skills count never gets there): those model calls are counted in "model
+calls per turn" but belong to no turn, so the model time the overhead rows subtract leaves them
+out (as many mean chat calls; every peer turn makes one chat call). Start-up is measured by a probe, started and
 ready before the server is, that polls with a chat turn every 10 ms (resolution about 10 ms);
 its CPU is the server's own CPU time over that span. Under a table, a note says why a
 throughput or overhead ratio is under 10× where the measurements show the cause.
