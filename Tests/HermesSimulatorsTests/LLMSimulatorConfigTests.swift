@@ -107,6 +107,33 @@ struct LLMSimulatorConfigTests {
         #expect(Set(first).count > 40, "the replies differ from each other")
     }
 
+    @Test("each conversation turn draws from its own stream, so arrival order and a scratch path change no answer")
+    func streamsPerTurn() {
+        var config = LLMSimulatorConfig()
+        config.toolCalls = [.init(tool: "t", probability: 0.5)]
+        let tools = [ToolSpec(name: "t", description: "", parameters: ["type": "object"])]
+        func turn(_ first: String, _ last: String, in directory: String) -> SimulatedRequest {
+            SimulatedRequest(
+                messages: [.user(first), .assistant("read \(directory)/a.txt"), .user(last)], tools: tools)
+        }
+        func answers(order: [Int], directory: String) -> [Int: [String]] {
+            var config = config
+            config.streamKeyIgnoring = directory
+            let simulator = LLMSimulator(config: config)
+            var answers: [Int: [String]] = [:]
+            for conversation in order {
+                let plan = simulator.nextPlan(
+                    for: turn("task \(conversation) in \(directory)", "go on \(conversation)", in: directory))
+                answers[conversation, default: []].append("\(plan.text)|\(plan.toolCalls.map(\.id))")
+            }
+            return answers
+        }
+        let inOrder = answers(order: [0, 0, 0, 1, 1, 1, 2, 2, 2], directory: "/tmp/run-a")
+        let interleaved = answers(order: [2, 1, 0, 1, 2, 0, 0, 2, 1], directory: "/tmp/run-b")
+        #expect(inOrder == interleaved)
+        #expect(Set(inOrder.values.flatMap { $0 }).count == 9, "every call gets answers of its own")
+    }
+
     @Test("first-token latency follows the configured median and p99")
     func latencyDistribution() {
         let distribution = LLMSimulatorConfig.LatencyDistribution(median: .milliseconds(40), p99: .milliseconds(200))

@@ -13,19 +13,25 @@ import Logging
 /// `gateway` targets run the runtime as `HermesRuntime.start` assembles it for `hermes gateway`,
 /// from settings resolved the same way (`runtimeSettings`), so the harness measures what ships.
 extension ScenarioRunner {
+    /// Waits for the work the runtime goes on with after the last reply (background reviews of
+    /// memory and skills), so the end measurement counts all of it and not however much of it the
+    /// scheduler happened to run: without it the smoke gate's allocation counts wandered by ±1.4%.
+    /// A no-op for targets in another process.
+    typealias Settle = @Sendable () async -> Void
+
     static func withTarget<T: Sendable>(
         _ target: Scenario.Target, scenario: Scenario, options: RunOptions, scratch: String, recorder: RunRecorder,
-        _ body: @escaping @Sendable (any BenchTarget, SQLiteSessionStore?) async throws -> T
+        _ body: @escaping @Sendable (any BenchTarget, SQLiteSessionStore?, Settle) async throws -> T
     ) async throws -> T {
         switch target {
         case .url(let url):
             return try await withLoadClient(url, scenario: scenario) { client in
-                try await body(HTTPTarget(client: client, apiKey: options.apiKey), nil)
+                try await body(HTTPTarget(client: client, apiKey: options.apiKey), nil, {})
             }
         case .store:
             let store = try await SQLiteSessionStore.open(at: scratch + "/state.db")
             do {
-                let result = try await body(StoreTarget(store: store, recorder: recorder), store)
+                let result = try await body(StoreTarget(store: store, recorder: recorder), store, {})
                 await store.close()
                 return result
             } catch {
@@ -39,21 +45,24 @@ extension ScenarioRunner {
                     file: scenario.file, line: 0,
                     "target: process starts the hermes executable beside hermes-bench, and there is none at \(executable); build both (swift build)")
             }
-            return try await withSimulators(scenario) { llm, web in
-                try await body(ProcessTarget(executable: executable, llm: llm, web: web, scratch: scratch, recorder: recorder), nil)
+            return try await withSimulators(scenario, scratch: scratch) { llm, web in
+                try await body(
+                    ProcessTarget(executable: executable, llm: llm, web: web, scratch: scratch, recorder: recorder), nil, {})
             }
         case .agent:
-            return try await withSimulators(scenario) { llm, web in
+            return try await withSimulators(scenario, scratch: scratch) { llm, web in
                 var settings = try runtimeSettings(scenario: scenario, llm: llm, web: web, scratch: scratch)
                 settings.databasePath = nil
                 return try await withRuntime(settings, logger: quietLogger) { runtime in
                     let histories = MessageSource(workload: scenario.workload, seed: scenario.seed).prefilledHistories()
-                    return try await body(AgentTarget(runtime: runtime, histories: histories), nil)
+                    return try await body(AgentTarget(runtime: runtime, histories: histories), nil) {
+                        await runtime.sessions.reviews.idle()
+                    }
                 }
             }
         case .gateway where scenario.workload.channel == .telegram:
             let deliveries = DeliveryWaiters()
-            return try await withSimulators(scenario) { llm, web in
+            return try await withSimulators(scenario, scratch: scratch) { llm, web in
                 try await PlatformSimulator(delay: scenario.platformDelay).withServer { platform in
                     var settings = try runtimeSettings(scenario: scenario, llm: llm, web: web, scratch: scratch)
                     settings.gateway.telegram = TelegramSettings(
@@ -61,17 +70,21 @@ extension ScenarioRunner {
                         editInterval: scenario.platformEditInterval)
                     return try await withGateway(settings, scenario: scenario, onDelivery: deliveries.delivered) { baseURL, runtime in
                         try await withLoadClient(baseURL, scenario: scenario) { client in
-                            try await body(TelegramTarget(client: client, deliveries: deliveries), runtime.store)
+                            try await body(TelegramTarget(client: client, deliveries: deliveries), runtime.store) {
+                                await runtime.sessions.reviews.idle()
+                            }
                         }
                     }
                 }
             }
         case .gateway:
-            return try await withSimulators(scenario) { llm, web in
+            return try await withSimulators(scenario, scratch: scratch) { llm, web in
                 let settings = try runtimeSettings(scenario: scenario, llm: llm, web: web, scratch: scratch)
                 return try await withGateway(settings, scenario: scenario) { baseURL, runtime in
                     try await withLoadClient(baseURL, scenario: scenario) { client in
-                        try await body(HTTPTarget(client: client, apiKey: apiKey), runtime.store)
+                        try await body(HTTPTarget(client: client, apiKey: apiKey), runtime.store) {
+                            await runtime.sessions.reviews.idle()
+                        }
                     }
                 }
             }
@@ -90,10 +103,14 @@ extension ScenarioRunner {
         return logger
     }
 
+    /// The scenario's LLM and web-search simulators; the LLM's answers do not depend on where
+    /// `scratch` is.
     static func withSimulators<T: Sendable>(
-        _ scenario: Scenario, _ body: @escaping @Sendable (String, WebConfiguration) async throws -> T
+        _ scenario: Scenario, scratch: String, _ body: @escaping @Sendable (String, WebConfiguration) async throws -> T
     ) async throws -> T {
-        try await LLMSimulator(config: scenario.llm).withServer { llm in
+        var config = scenario.llm
+        config.streamKeyIgnoring = scratch
+        return try await LLMSimulator(config: config).withServer { llm in
             try await WebSearchSimulator().withServer { web in
                 try await body(llm, WebConfiguration(baseURL: web, apiKey: "bench"))
             }

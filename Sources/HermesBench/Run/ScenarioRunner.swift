@@ -66,7 +66,7 @@ public enum ScenarioRunner {
         var finished = false
         defer { if !finished { try? FileManager.default.removeItem(atPath: directory) } }
         let measured = try await withTarget(target, scenario: scenario, options: options, scratch: scratch, recorder: recorder) {
-            bench, store in
+            bench, store, settle in
             let before = Measurement.take(store: store)
             var progress = options.progress
             if options.live {
@@ -85,6 +85,7 @@ public enum ScenarioRunner {
                 target: options.injection.map { InjectedTarget(wrapped: bench, injection: $0) } ?? bench, recorder: recorder,
                 progress: progress)
             let wall = await engine.run()
+            await settle()
             return (wall, before, Measurement.take(store: store))
         }
         let report = makeReport(

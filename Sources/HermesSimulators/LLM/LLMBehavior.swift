@@ -1,3 +1,4 @@
+import Foundation
 import HermesCore
 
 /// A chat-completions request as the simulator reads it.
@@ -22,6 +23,25 @@ public struct SimulatedRequest: Sendable, Decodable {
     enum CodingKeys: String, CodingKey {
         case messages, tools, stream
         case maxTokens = "max_tokens"
+    }
+
+    /// Which conversation turn this request belongs to, for its own random stream: a hash of the
+    /// first user message, the latest one and where it stands. The calls of one turn come one after
+    /// another, so drawing each turn's decisions from its own stream makes them the same whatever
+    /// order concurrent conversations, background reviews and summary calls arrive in.
+    /// `ignoring` (a scratch directory the messages quote) is left out.
+    public func streamKey(ignoring: String? = nil) -> UInt64 {
+        func text(_ message: Message?) -> String {
+            let content = message?.content ?? ""
+            guard let ignoring, !ignoring.isEmpty, content.contains(ignoring) else { return content }
+            return content.replacingOccurrences(of: ignoring, with: "")
+        }
+        var hash = FNV1a()
+        let lastUser = messages.lastIndex { $0.role == .user }
+        hash.add(text(messages.first { $0.role == .user }))
+        hash.add(text(lastUser.map { messages[$0] }))
+        hash.add(String(lastUser ?? -1))
+        return hash.value
     }
 
     /// Which model call of the current user turn this is: 1 answers the user's message, 2 answers
@@ -110,16 +130,22 @@ public struct LLMBehavior: Sendable {
             let spec = request.tools?.first { $0.name == rule.tool }
             let arguments = rule.arguments ?? defaultArguments(for: spec, using: &generator)
             plan.toolCalls.append(
-                ToolCall(id: "call_\(index)_\(plan.toolCalls.count)", name: rule.tool, arguments: arguments.jsonText)
+                ToolCall(id: callID(using: &generator), name: rule.tool, arguments: arguments.jsonText)
             )
         }
         plan.tokens = replyTokens(limit: request.maxTokens, using: &generator)
         if case .fail(let rule) = plan.outcome, rule.kind == .badToolArguments {
             plan.outcome = .reply
             let name = request.tools?.first?.name ?? config.toolCalls.first?.tool ?? "unknown_tool"
-            plan.toolCalls = [ToolCall(id: "call_\(index)_0", name: name, arguments: #"{"query": "unterminated"#)]
+            plan.toolCalls = [ToolCall(id: callID(using: &generator), name: name, arguments: #"{"query": "unterminated"#)]
         }
         return plan
+    }
+
+    /// A call's id, from the turn's stream: an id made from the arrival index would change what a
+    /// later summary request says, and so its answer, whenever background calls arrive in another order.
+    private func callID(using generator: inout SeededGenerator) -> String {
+        "call_" + String(generator.next() >> 16, radix: 16)
     }
 
     private func replyTokens(limit: Int?, using generator: inout SeededGenerator) -> [String] {
@@ -183,4 +209,21 @@ public struct LLMBehavior: Sendable {
 
 extension String {
     fileprivate var capitalized: String { prefix(1).uppercased() + dropFirst() }
+}
+
+/// FNV-1a, 64 bits: a hash that is the same in every process (Swift's `Hasher` is seeded per
+/// process), so a stream key names the same stream on every run.
+struct FNV1a {
+    private(set) var value: UInt64 = 0xCBF2_9CE4_8422_2325
+
+    /// Adds `text`'s UTF-8 bytes and a separator, so ("ab", "c") and ("a", "bc") differ.
+    mutating func add(_ text: String) {
+        for byte in text.utf8 { mix(byte) }
+        mix(0xFF)
+    }
+
+    private mutating func mix(_ byte: UInt8) {
+        value ^= UInt64(byte)
+        value = value &* 0x0000_0100_0000_01B3
+    }
 }

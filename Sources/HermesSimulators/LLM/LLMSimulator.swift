@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOFoundationCompat
+import OrderedCollections
 import Synchronization
 
 /// An OpenAI-compatible chat-completions server on loopback whose answers, latency, speed,
@@ -12,8 +13,9 @@ import Synchronization
 ///
 /// Routes: `POST /v1/chat/completions` (streamed or not), `GET /v1/models`, `GET /health`,
 /// `GET /sim/stats` (its counters as JSON), `GET /sim/requests` (the last requests' bodies).
-/// Decisions come from one seeded generator drawn in arrival order, so a sequential workload with
-/// the same seed gets the same answers.
+/// Decisions come from seeded streams, one per conversation turn (`SimulatedRequest.streamKey`),
+/// each drawn in arrival order: a workload with the same seed gets the same answers however its
+/// conversations and the runtime's background calls interleave.
 public final class LLMSimulator: Sendable {
     /// The decision engine.
     public let behavior: LLMBehavior
@@ -21,7 +23,8 @@ public final class LLMSimulator: Sendable {
     private let logger: Logger
 
     private struct State {
-        var generator: SeededGenerator
+        /// The turns' streams, oldest first, at most `streamLimit`.
+        var streams: OrderedDictionary<UInt64, SeededGenerator> = [:]
         var nextIndex = 0
         var stats = LLMSimulatorStats()
         /// The bodies of the last `recentLimit` requests, oldest first.
@@ -33,10 +36,14 @@ public final class LLMSimulator: Sendable {
     /// its last turns (a model call, a title, a summary), bounded whatever the load.
     public static let recentLimit = 32
 
+    /// How many turns' streams are kept: a turn older than that is long over in any workload, and
+    /// one that comes back starts its stream again.
+    static let streamLimit = 4_096
+
     /// Makes a simulator; nothing listens until `makeApplication` is run or `withServer` is called.
     public init(config: LLMSimulatorConfig = LLMSimulatorConfig(), logger: Logger? = nil) {
         behavior = LLMBehavior(config: config)
-        state = Mutex(State(generator: SeededGenerator(seed: config.seed)))
+        state = Mutex(State())
         var logger = logger ?? Logger(label: "hermes.sim.llm")
         // Hummingbird logs a cancelled shutdown at error level; a simulator stopping is routine.
         if logger.logLevel < .critical { logger.logLevel = .critical }
@@ -69,7 +76,12 @@ public final class LLMSimulator: Sendable {
         let (plan, arrived) = state.withLock { state -> (ReplyPlan, [CheckedContinuation<Void, Never>]) in
             let index = state.nextIndex
             state.nextIndex += 1
-            let plan = behavior.plan(request, index: index, using: &state.generator)
+            let key = request.streamKey(ignoring: behavior.config.streamKeyIgnoring)
+            let slot =
+                state.streams.index(forKey: key)
+                ?? state.streams.updateValue(SeededGenerator(seed: behavior.config.seed ^ key), forKey: key, insertingAt: state.streams.count).index
+            let plan = behavior.plan(request, index: index, using: &state.streams.values[slot])
+            if state.streams.count > Self.streamLimit { state.streams.removeFirst() }
             state.stats.requests += 1
             if request.stream == true { state.stats.streamedRequests += 1 }
             if plan.isSummary { state.stats.summaryRequests += 1 }

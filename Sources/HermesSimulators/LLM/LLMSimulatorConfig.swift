@@ -46,6 +46,10 @@ public struct LLMSimulatorConfig: Sendable, Hashable {
     public var contextLength: Int?
     /// The status `GET /v1/models` answers with; other than 200, an error body and no listing.
     public var modelListStatus = 200
+    /// Text left out of the requests' stream keys (`SimulatedRequest.streamKey(ignoring:)`): a
+    /// benchmark run's scratch directory, which tool results quote and which differs on every run,
+    /// so that a workload gets the same answers wherever it runs. Not read from YAML.
+    public var streamKeyIgnoring: String?
 
     /// The defaults: 20 ms to first token, unlimited speed, 8–32 tokens, no tools, no errors.
     public init() {}
